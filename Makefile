@@ -1,0 +1,28 @@
+# Set-up and everyday commands. `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: sync, build and report on this repo's own sample project (offline)
+run: $(STAMP)
+	$(BIN)/transkit sync
+	$(BIN)/transkit build
+	$(BIN)/transkit status
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf build .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Gettext catalogs: the data model, PO I/O and the sync stage."""

@@ -1,0 +1,164 @@
+"""Read and validate ``transkit.toml`` into a frozen :class:`Config`.
+
+Every problem is one line naming the file and the key, so a CI log says
+exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+CONFIG_NAME = "transkit.toml"
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+SEGMENTATIONS = ("sentence", "paragraph")
+
+DEFAULT_TOML = """\
+# transkit project settings. Every key is optional; the values shown are the defaults.
+
+# Language of articles whose <html lang> is missing.
+source_language = "en"
+
+# Every article gets a catalog for each of these languages except its own.
+languages = ["tr", "en", "ru"]
+
+# Folders, relative to this file.
+sources = "sources"    # original articles: *.html, nested folders allowed
+locales = "locales"    # <lang>/<slug>.po and templates/<slug>.pot
+output = "build"       # <lang>/<slug>.html written by `transkit build`
+
+# "sentence" splits block text into sentences; "paragraph" keeps whole blocks.
+segmentation = "sentence"
+
+# CSS selectors limiting what is translated inside <body> (head metadata is
+# always considered). Empty include means the whole body.
+include = []
+exclude = []
+"""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated project settings; paths are absolute."""
+
+    root: Path
+    source_language: str = "en"
+    languages: tuple[str, ...] = ("tr", "en", "ru")
+    sources: Path = Path("sources")
+    locales: Path = Path("locales")
+    output: Path = Path("build")
+    segmentation: str = "sentence"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def extraction_settings(self) -> str:
+        """The settings that change what extraction produces (part of the source hash)."""
+        return repr((self.segmentation, self.include, self.exclude, self.source_language))
+
+
+def primary_language(code: str) -> str:
+    """``en-US`` → ``en``: catalogs and comparisons use the primary subtag."""
+    return re.split(r"[-_]", code.strip(), maxsplit=1)[0].lower()
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/transkit.toml``; a project without one uses the defaults."""
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    if not path.exists():
+        return Config(
+            root=root, sources=root / "sources", locales=root / "locales", output=root / "build"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return config_from_mapping(root, data, str(path))
+
+
+def config_from_mapping(root: Path, data: dict[str, Any], where: str) -> Config:
+    """Validate a parsed TOML mapping; ``where`` names the file in errors."""
+    unknown = sorted(set(data) - set(_VALIDATORS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}'")
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        values[key] = _VALIDATORS[key](root, key, value, where)
+    extra = {k: values.pop(k) for k in list(values) if k not in _CORE_KEYS}
+    values.setdefault("sources", _inside(root, "sources", "sources", where))
+    values.setdefault("locales", _inside(root, "locales", "locales", where))
+    values.setdefault("output", _inside(root, "output", "build", where))
+    if "languages" in values and not values["languages"]:
+        raise ConfigError(f"{where}: key 'languages' must list at least one language")
+    return Config(root=root, extra=extra, **values)
+
+
+def _fail(where: str, key: str, message: str) -> ConfigError:
+    return ConfigError(f"{where}: key '{key}' {message}")
+
+
+def _language(root: Path, key: str, value: Any, where: str) -> str:
+    if not isinstance(value, str) or not LANGUAGE_CODE.match(value):
+        raise _fail(where, key, f"must be a language code such as \"en\" or \"pt-BR\", not {value!r}")
+    return primary_language(value)
+
+
+def _languages(root: Path, key: str, value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _fail(where, key, f"must be a list of language codes, not {value!r}")
+    codes = tuple(_language(root, key, item, where) for item in value)
+    if len(set(codes)) != len(codes):
+        raise _fail(where, key, "lists a language twice")
+    return codes
+
+
+def _inside(root: Path, key: str, value: Any, where: str) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(where, key, f"must be a folder path, not {value!r}")
+    path = (root / value).resolve()
+    if path != root and root not in path.parents:
+        raise _fail(where, key, f"must be a folder inside the project, not {value!r}")
+    if path == root:
+        raise _fail(where, key, "must be a sub-folder, not the project folder itself")
+    return path
+
+
+def _segmentation(root: Path, key: str, value: Any, where: str) -> str:
+    if value not in SEGMENTATIONS:
+        raise _fail(where, key, f"must be \"sentence\" or \"paragraph\", not {value!r}")
+    return str(value)
+
+
+def _selectors(root: Path, key: str, value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(where, key, f"must be a list of CSS selectors, not {value!r}")
+    from lxml.cssselect import CSSSelector, SelectorError
+
+    for selector in value:
+        try:
+            CSSSelector(selector, translator="html")
+        except SelectorError as exc:
+            raise _fail(where, key, f"has an invalid CSS selector {selector!r}: {exc}") from exc
+    return tuple(value)
+
+
+_VALIDATORS = {
+    "source_language": _language,
+    "languages": _languages,
+    "sources": _inside,
+    "locales": _inside,
+    "output": _inside,
+    "segmentation": _segmentation,
+    "include": _selectors,
+    "exclude": _selectors,
+}
+_CORE_KEYS = frozenset(_VALIDATORS)

@@ -1,0 +1,81 @@
+"""Where things live: article slug ⇄ source, template, catalog and output paths.
+
+Every path transkit writes is computed here and checked to stay inside its
+folder, so a crafted slug or a symlink can never make transkit write
+elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .errors import SourceError
+
+TEMPLATES = "templates"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source HTML file of the project."""
+
+    slug: str
+    source: Path
+
+    def reference(self, config: Config) -> str:
+        """The source path as catalogs cite it: relative to the project, with slashes."""
+        return self.source.relative_to(config.root).as_posix()
+
+
+def find_articles(config: Config, only: tuple[str, ...] = ()) -> list[Article]:
+    """Every ``*.html`` under the sources folder, sorted by slug.
+
+    ``only`` restricts to the given slugs; an unknown one is an error.
+    """
+    root = config.sources
+    if not root.is_dir():
+        raise SourceError(f"{root}: sources folder does not exist (see 'transkit init')")
+    articles = []
+    for path in sorted(root.rglob("*.html")):
+        if not path.is_file():
+            continue
+        resolved = path.resolve()
+        if root.resolve() not in resolved.parents:
+            raise SourceError(f"{path}: links outside the sources folder; refusing to read it")
+        slug = path.relative_to(root).with_suffix("").as_posix()
+        articles.append(Article(slug=slug, source=path))
+    if only:
+        known = {a.slug for a in articles}
+        missing = [s for s in only if s not in known]
+        if missing:
+            raise SourceError(f"{root}: no article with slug '{missing[0]}'")
+        articles = [a for a in articles if a.slug in only]
+    return articles
+
+
+def _within(folder: Path, relative: str) -> Path:
+    """``folder/relative``, refusing any result that escapes ``folder``."""
+    path = folder / relative
+    resolved = path.resolve()
+    base = folder.resolve()
+    if base not in resolved.parents:
+        raise SourceError(f"{path}: would be written outside {folder}; refusing")
+    return path
+
+
+def template_path(config: Config, slug: str) -> Path:
+    return _within(config.locales / TEMPLATES, slug + ".pot")
+
+
+def catalog_path(config: Config, lang: str, slug: str) -> Path:
+    return _within(config.locales / lang, slug + ".po")
+
+
+def output_path(config: Config, lang: str, slug: str) -> Path:
+    return _within(config.output / lang, slug + ".html")
+
+
+def target_languages(config: Config, article_language: str) -> tuple[str, ...]:
+    """Every configured language other than the article's own."""
+    return tuple(lang for lang in config.languages if lang != article_language)

@@ -1,0 +1,753 @@
+"""Parse an article and walk it into translation units; one walker serves extraction and build.
+
+The walker finds *units*: runs of text and inline markup inside block
+elements, and translatable attributes. A text unit is split into segments
+(sentences by default). Extraction reads the segments' msgids; the build
+walks the same tree the same way and splices translations back into the
+units, so the two can never disagree on where a segment starts and ends.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from ..config import primary_language
+from ..errors import SourceError
+from .inline import Atomic, Paired, Piece, Placeholder, normalize_spaces
+from .sentences import ATOMIC, CLOSE, OPEN, sentence_spans
+
+EXTRACTOR_VERSION = "1"
+
+# Elements that flow inside a line of text; everything else is a block.
+PHRASING = frozenset(
+    "a abbr acronym audio b bdi bdo big blink br button canvas cite code data del dfn em embed "
+    "font i iframe img input ins kbd label map mark meter nobr noscript object output picture "
+    "progress q rp rt ruby s samp script select slot small span strike strong sub sup svg math "
+    "template textarea time tt u var video wbr".split()
+)
+# Inline elements that are always one opaque placeholder, whatever they contain.
+OPAQUE = frozenset(
+    "audio br canvas code embed iframe img input kbd map math meter noscript object picture "
+    "progress samp script select style svg template textarea video wbr".split()
+)
+# Blocks whose content is never translated.
+UNTRANSLATABLE = frozenset("script style code pre svg math template textarea noscript".split())
+
+# Attributes translated on any element, with the kind shown to translators.
+TEXT_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label", "summary", "label")
+BUTTON_INPUTS = frozenset({"button", "submit", "reset"})
+META_NAMES = frozenset(
+    "description keywords og:title og:description og:site_name og:image:alt "
+    "twitter:title twitter:description twitter:image:alt".split()
+)
+NOTE_ATTRIBUTES = ("its-loc-note", "data-translator-note")
+
+LETTER = re.compile(r"[^\W\d_]")
+LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+URLISH = re.compile(r"^\s*(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|[\w-]+(?:\.[\w-]+)+/\S*)\s*$")
+EDGE_SPACE = re.compile(r"^[ \t\n\r\f]*(.*?)[ \t\n\r\f]*$", re.S)
+CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class ParsedPage:
+    """A parsed article: the lxml tree plus what serialising it back needs."""
+
+    tree: Any
+    encoding: str
+    language: str
+    declared_language: bool
+    trailing_newline: bool = True
+
+
+def decode_html(data: bytes, path: Path | str) -> tuple[str, str]:
+    """Decode source bytes honouring a BOM or ``<meta charset>``; UTF-8 otherwise.
+
+    Returns (text, encoding name). Refuses empty, binary and undecodable files
+    with a one-line error naming the file.
+    """
+    if not data.strip():
+        raise SourceError(f"{path}: empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-8"
+    if b"\x00" in data[:8192]:
+        raise SourceError(f"{path}: binary file, not HTML")
+    declared = CHARSET.search(data[:4096])
+    encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+    try:
+        "".encode(encoding)
+    except LookupError as exc:
+        raise SourceError(f"{path}: unknown charset '{encoding}' in <meta>") from exc
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        hint = "" if declared else " and declares no other charset"
+        raise SourceError(f"{path}:{line}: not valid {encoding}{hint}") from exc
+
+
+def parse_page(data: bytes, path: Path | str, default_language: str) -> ParsedPage:
+    """Parse source bytes into a tree; the page language comes from ``<html lang>``."""
+    text, encoding = decode_html(data, path)
+    parser = etree.HTMLParser(
+        encoding="utf-8", remove_comments=False, remove_pis=False, huge_tree=True
+    )
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise SourceError(f"{path}: cannot parse HTML: {exc}") from exc
+    if root is None:
+        raise SourceError(f"{path}: no HTML content")
+    declared = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
+    language = primary_language(declared) if declared else default_language
+    return ParsedPage(root.getroottree(), encoding, language, bool(declared), text.endswith("\n"))
+
+
+def serialize_page(page: ParsedPage) -> bytes:
+    """The tree as HTML bytes in the source's own encoding (unencodable text as character references)."""
+    doctype = page.tree.docinfo.doctype or None
+    try:
+        html = etree.tostring(page.tree, method="html", encoding=page.encoding, doctype=doctype)
+    except LookupError:
+        html = etree.tostring(page.tree, method="html", encoding="utf-8", doctype=doctype)
+    return html + b"\n" if page.trailing_newline and not html.endswith(b"\n") else html
+
+
+# --------------------------------------------------------------------------- units
+
+
+Token = tuple[str, Any]  # ("text", str) | ("open", el) | ("close", el) | ("atom", node)
+
+
+@dataclass
+class SegmentSlice:
+    """One segment of a text unit: its tokens, placeholders and msgid."""
+
+    tokens: list[Token]
+    placeholders: dict[int, Placeholder]
+    msgid: str
+    line: int
+
+
+@dataclass
+class TextUnit:
+    """A run of text and inline nodes inside ``container``: children[start:end] plus leading text."""
+
+    container: Any
+    start: int
+    end: int
+    kind: str
+    notes: tuple[str, ...]
+    lead: list[Token]
+    segments: list[SegmentSlice]
+    gaps: list[str]
+    trail: list[Token]
+
+
+@dataclass
+class AttributeUnit:
+    """One translatable attribute value."""
+
+    element: Any
+    attribute: str
+    kind: str
+    notes: tuple[str, ...]
+    msgid: str
+    line: int
+
+
+Unit = TextUnit | AttributeUnit
+
+
+@dataclass(frozen=True)
+class WalkOptions:
+    """What the walker needs besides the tree."""
+
+    language: str
+    segmentation: str = "sentence"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass
+class _State:
+    """Inherited translatability while descending the tree."""
+
+    translate: bool = True
+    language_ok: bool = True
+    included: bool = True
+    excluded: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return self.translate and self.language_ok and self.included and not self.excluded
+
+
+@dataclass
+class _Walker:
+    options: WalkOptions
+    included: frozenset[Any] = frozenset()
+    excluded: frozenset[Any] = frozenset()
+    units: list[Unit] = field(default_factory=list)
+    pending_attributes: list[tuple[Any, _State]] = field(default_factory=list)
+
+    # -- element state ------------------------------------------------------
+
+    def state_of(self, element: Any, parent: _State) -> _State:
+        state = _State(parent.translate, parent.language_ok, parent.included, parent.excluded, parent.notes)
+        translate = (element.get("translate") or "").strip().lower()
+        if translate == "no":
+            state.translate = False
+        elif translate == "yes":
+            state.translate = True
+        if "notranslate" in (element.get("class") or "").split():
+            state.translate = False
+        lang = element.get("lang")
+        if lang is None:
+            lang = element.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if lang is not None:
+            state.language_ok = bool(lang.strip()) and primary_language(lang) == self.options.language
+        if element in self.included:
+            state.included = True
+        if element in self.excluded:
+            state.excluded = True
+        note = next((element.get(name) for name in NOTE_ATTRIBUTES if element.get(name)), None)
+        if note:
+            state.notes = (*state.notes, normalize_spaces(note).strip())
+        return state
+
+    def is_inline(self, node: Any) -> bool:
+        if not isinstance(node.tag, str):
+            return not _is_switch_comment(node)
+        if node.tag not in PHRASING:
+            return False
+        if node.tag in OPAQUE:
+            return True
+        return not any(
+            isinstance(d.tag, str) and d.tag not in PHRASING for d in node.iterdescendants()
+        )
+
+    # -- walking -------------------------------------------------------------
+
+    def walk(self, element: Any, parent_state: _State) -> None:
+        """Collect the units of a block element and its descendants, in document order."""
+        state = self.state_of(element, parent_state)
+        if state.active:
+            self.attribute_units(element, state)
+        if element.tag in UNTRANSLATABLE:
+            return
+        children = list(element)
+        start = 0
+        switched_off = False
+        for index, child in enumerate(children):
+            if self.is_inline(child):
+                continue
+            self.run(element, start, index, state, switched_off)
+            if isinstance(child.tag, str):
+                child_state = state if not switched_off else _State(False, state.language_ok, state.included, state.excluded, state.notes)
+                self.walk(child, child_state)
+            else:
+                switched_off = _is_switch_comment(child) == "off"
+            start = index + 1
+        self.run(element, start, len(children), state, switched_off)
+
+    def run(self, container: Any, start: int, end: int, state: _State, switched_off: bool) -> None:
+        """Turn children[start:end] (and the text before them) into a text unit."""
+        lead_text = container.text if start == 0 else container[start - 1].tail
+        if end == start and not (lead_text or "").strip():
+            return
+        tokens: list[Token] = []
+        if lead_text:
+            tokens.append(("text", lead_text))
+        for child in container[start:end]:
+            self.tokenize(child, state, tokens)
+        attributes, self.pending_attributes = self.pending_attributes, []
+        if state.active and not switched_off:
+            self.add_text_unit(container, start, end, tokens, state)
+        for element, element_state in attributes:
+            self.attribute_units(element, element_state)
+
+    def tokenize(self, node: Any, state: _State, tokens: list[Token]) -> None:
+        """Append the tokens of one inline node (and its tail); attributes become units."""
+        if not isinstance(node.tag, str):
+            tokens.append(("atom", node))
+        else:
+            node_state = self.state_of(node, state)
+            if node_state.active:
+                self.pending_attributes.append((node, node_state))
+            if self.is_opaque(node, node_state):
+                tokens.append(("atom", node))
+            else:
+                tokens.append(("open", node))
+                if node.text:
+                    tokens.append(("text", node.text))
+                for child in node:
+                    self.tokenize(child, node_state, tokens)
+                tokens.append(("close", node))
+        if node.tail:
+            tokens.append(("text", node.tail))
+
+    def is_opaque(self, element: Any, state: _State) -> bool:
+        if element.tag in OPAQUE or not state.active:
+            return True
+        text = "".join(t for t in element.itertext() if isinstance(t, str))
+        return not LETTER.search(text) or bool(URLISH.match(text))
+
+    def add_text_unit(self, container: Any, start: int, end: int, tokens: list[Token], state: _State) -> None:
+        line = _line_of(container, start)
+        lead, body, trail = _trim(tokens)
+        while _is_wrapped(body):
+            # One inline element wraps everything: translate its content, keep it whole.
+            line += _flat_text(lead).count("\n")
+            container = body[0][1]
+            start, end = 0, len(container)
+            lead, body, trail = _trim(body[1:-1])
+        if not body or not LETTER_OR_DIGIT.search(_flat_text(body)):
+            return
+        line += _flat_text(lead).count("\n")
+        segments, gaps = _split(body, self.options, line)
+        kind = _kind(container)
+        self.units.append(TextUnit(container, start, end, kind, state.notes, lead, segments, gaps, trail))
+
+    def attribute_units(self, element: Any, state: _State) -> None:
+        for attribute, kind in _translatable_attributes(element):
+            value = element.get(attribute)
+            msgid = normalize_spaces(value).strip()
+            if LETTER.search(msgid) and not URLISH.match(msgid):
+                line = element.sourceline or 0
+                self.units.append(AttributeUnit(element, attribute, kind, state.notes, msgid, line))
+
+
+def _is_switch_comment(node: Any) -> str | None:
+    """``<!-- translate:off -->`` / ``<!-- translate:on -->`` switch translation for what follows."""
+    if node.tag is not etree.Comment:
+        return None
+    text = (node.text or "").strip().lower().replace(" ", "")
+    return {"translate:off": "off", "translate:on": "on"}.get(text)
+
+
+def _translatable_attributes(element: Any) -> Iterator[tuple[str, str]]:
+    tag = element.tag
+    if tag == "meta":
+        name = (element.get("name") or element.get("property") or "").strip().lower()
+        if name in META_NAMES and element.get("content"):
+            yield "content", f"meta {name}"
+        return
+    for attribute in TEXT_ATTRIBUTES:
+        if element.get(attribute):
+            yield attribute, f"{tag} {attribute}"
+    if tag == "input" and (element.get("type") or "").lower() in BUTTON_INPUTS and element.get("value"):
+        yield "value", "input value"
+
+
+def _kind(container: Any) -> str:
+    """What the translator is told the text is: the nearest block element's name."""
+    element = container
+    while element.tag in PHRASING and element.getparent() is not None:
+        element = element.getparent()
+    return element.tag
+
+
+def _line_of(container: Any, start: int) -> int:
+    """Source line where a run starts (lxml only records element start lines)."""
+    if start == 0:
+        return container.sourceline or 0
+    before = container[start - 1]
+    newlines = sum(t.count("\n") for t in before.itertext() if isinstance(t, str))
+    return (before.sourceline or 0) + newlines
+
+
+def _flat_text(tokens: list[Token]) -> str:
+    return "".join(value for kind, value in tokens if kind == "text")
+
+
+def _trim(tokens: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
+    """Split off white space, comments and processing instructions at both edges."""
+    tokens = list(tokens)
+    lead: list[Token] = []
+    trail: list[Token] = []
+    while tokens:
+        kind, value = tokens[0]
+        if kind == "atom" and not isinstance(value.tag, str):
+            lead.append(tokens.pop(0))
+        elif kind == "text" and not value.strip(" \t\n\r\f"):
+            lead.append(tokens.pop(0))
+        elif kind == "text" and value[0] in " \t\n\r\f":
+            stripped = value.lstrip(" \t\n\r\f")
+            lead.append(("text", value[: len(value) - len(stripped)]))
+            tokens[0] = ("text", stripped)
+        else:
+            break
+    while tokens:
+        kind, value = tokens[-1]
+        if kind == "atom" and not isinstance(value.tag, str):
+            trail.insert(0, tokens.pop())
+        elif kind == "text" and not value.strip(" \t\n\r\f"):
+            trail.insert(0, tokens.pop())
+        elif kind == "text" and value[-1] in " \t\n\r\f":
+            stripped = value.rstrip(" \t\n\r\f")
+            trail.insert(0, ("text", value[len(stripped) :]))
+            tokens[-1] = ("text", stripped)
+        else:
+            break
+    return lead, tokens, trail
+
+
+def _is_wrapped(tokens: list[Token]) -> bool:
+    """True when one inline element wraps the whole body: its markup adds nothing to translate."""
+    if len(tokens) < 2 or tokens[0][0] != "open" or tokens[-1][0] != "close":
+        return False
+    if tokens[0][1] is not tokens[-1][1]:
+        return False
+    depth = 0
+    for kind, _ in tokens[:-1]:
+        depth += kind == "open"
+        depth -= kind == "close"
+        if depth == 0:
+            return False
+    return True
+
+
+def _split(body: list[Token], options: WalkOptions, line: int) -> tuple[list[SegmentSlice], list[str]]:
+    """Split a unit's body into sentence segments (or keep it whole) and the white space between."""
+    if options.segmentation == "paragraph":
+        return [_segment(body, line)], []
+    flat, positions = _flatten(body)
+    spans = _depth_zero(sentence_spans(flat, options.language), flat)
+    if len(spans) <= 1:
+        return [_segment(body, line)], []
+    pieces = _cut(body, positions, spans)
+    segments = []
+    gaps = []
+    current_line = line
+    for index, (before, tokens) in enumerate(pieces):
+        if index:
+            gaps.append(before)
+        current_line += before.count("\n")
+        segments.append(_segment(tokens, current_line))
+        current_line += _flat_text(tokens).count("\n")
+    return segments, gaps
+
+
+def _flatten(tokens: list[Token]) -> tuple[str, list[tuple[int, int]]]:
+    """One string for the sentence splitter; positions[i] = (token index, offset in its text)."""
+    chars: list[str] = []
+    positions: list[tuple[int, int]] = []
+    for index, (kind, value) in enumerate(tokens):
+        if kind == "text":
+            chars.append(value)
+            positions.extend((index, offset) for offset in range(len(value)))
+        else:
+            chars.append({"open": OPEN, "close": CLOSE, "atom": ATOMIC}[kind])
+            positions.append((index, 0))
+    return "".join(chars), positions
+
+
+def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]]:
+    """Merge spans whose boundary falls inside an inline element (the splitter must not, but be safe)."""
+    depth = [0] * (len(flat) + 1)
+    level = 0
+    for index, char in enumerate(flat):
+        if char == OPEN:
+            level += 1
+        elif char == CLOSE:
+            level -= 1
+        depth[index + 1] = level
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and depth[start] != 0:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _cut(body: list[Token], positions: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[str, list[Token]]]:
+    """Token slices for each span, with the white space before it."""
+    def split_at(flat_index: int) -> tuple[int, int]:
+        if flat_index >= len(positions):
+            return len(body), 0
+        return positions[flat_index]
+
+    result = []
+    previous_end = 0
+    for start, end in spans:
+        gap = _slice(body, split_at(previous_end), split_at(start)) if result else []
+        tokens = _slice(body, split_at(start), split_at(end))
+        result.append((_flat_text(gap), tokens))
+        previous_end = end
+    return result
+
+
+def _slice(tokens: list[Token], start: tuple[int, int], end: tuple[int, int]) -> list[Token]:
+    """Tokens between two (token index, text offset) positions, cutting text tokens."""
+    (start_index, start_offset), (end_index, end_offset) = start, end
+    out: list[Token] = []
+    for index in range(start_index, min(end_index + 1, len(tokens))):
+        kind, value = tokens[index]
+        if kind != "text":
+            if index < end_index or (index == end_index and end_offset > 0):
+                if index > start_index or start_offset == 0:
+                    out.append((kind, value))
+            continue
+        lo = start_offset if index == start_index else 0
+        hi = end_offset if index == end_index else len(value)
+        if hi > lo:
+            out.append(("text", value[lo:hi]))
+    return out
+
+
+def _segment(tokens: list[Token], line: int) -> SegmentSlice:
+    """Number the placeholders of a segment from 1 and render its msgid."""
+    placeholders: dict[int, Placeholder] = {}
+    numbers: dict[int, int] = {}
+    parts: list[str] = []
+    for kind, value in tokens:
+        if kind == "text":
+            parts.append(normalize_spaces(value))
+            continue
+        key = id(value)
+        if key not in numbers:
+            number = len(numbers) + 1
+            numbers[key] = number
+            name = value.tag if isinstance(value.tag, str) else _node_name(value)
+            placeholders[number] = Placeholder(number, name, kind != "atom", value)
+        placeholder = placeholders[numbers[key]]
+        parts.append(
+            {"open": placeholder.open_text, "close": placeholder.close_text, "atom": placeholder.atomic_text}[kind]
+        )
+    return SegmentSlice(tokens, placeholders, "".join(parts).strip(" "), line)
+
+
+def _node_name(node: Any) -> str:
+    return "comment" if node.tag is etree.Comment else "pi"
+
+
+# --------------------------------------------------------------------------- public walking API
+
+
+def _selected(tree: Any, selectors: tuple[str, ...]) -> frozenset[Any]:
+    found: set[Any] = set()
+    for selector in selectors:
+        found.update(CSSSelector(selector, translator="html")(tree))
+    return frozenset(found)
+
+
+def walk_units(page: ParsedPage, options: WalkOptions) -> list[Unit]:
+    """Every translation unit of the page, in document order."""
+    root = page.tree.getroot()
+    walker = _Walker(options, _selected(root, options.include), _selected(root, options.exclude))
+    base = _State(included=not options.include)
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue
+        state = base
+        if child.tag == "head":
+            state = _State()
+        walker.walk(child, state)
+    return walker.units
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable string of an article, as catalogs need it."""
+
+    msgid: str
+    kind: str
+    line: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article's segments, in document order (duplicates kept; catalogs merge them)."""
+
+    language: str
+    segments: tuple[Segment, ...]
+    source_hash: str
+
+
+def source_hash(data: bytes, settings: str) -> str:
+    """Changes whenever the source bytes, the extraction settings or the extractor change."""
+    digest = hashlib.sha256()
+    digest.update(EXTRACTOR_VERSION.encode())
+    digest.update(settings.encode())
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def extract(data: bytes, path: Path | str, options: WalkOptions, default_language: str, settings: str) -> Document:
+    """Parse an article and list its segments."""
+    page = parse_page(data, path, default_language)
+    options = WalkOptions(page.language, options.segmentation, options.include, options.exclude)
+    segments: list[Segment] = []
+    for unit in walk_units(page, options):
+        if isinstance(unit, AttributeUnit):
+            segments.append(Segment(unit.msgid, unit.kind, unit.line, unit.notes))
+        else:
+            for piece in unit.segments:
+                segments.append(Segment(piece.msgid, unit.kind, piece.line, unit.notes))
+    return Document(page.language, tuple(segments), source_hash(data, settings))
+
+
+# --------------------------------------------------------------------------- reassembly
+
+
+class _KeepSource:
+    """A translation identical to its msgid: translated, and the source nodes stay exactly as they were."""
+
+
+KEEP_SOURCE = _KeepSource()
+Translate = Callable[[str, dict[int, Placeholder]], "tuple[Piece, ...] | _KeepSource | None"]
+
+
+def apply_translations(units: list[Unit], translate: Translate) -> list[TextUnit]:
+    """Splice translations into the tree; returns the text units that fell back entirely.
+
+    ``translate(msgid, placeholders)`` returns parsed pieces, ``KEEP_SOURCE``
+    for a translation equal to its msgid, or None when there is no usable
+    translation (the source stays). Units are processed last to first so the
+    positions of earlier units stay valid.
+    """
+    untouched: list[TextUnit] = []
+    for unit in reversed(units):
+        if isinstance(unit, AttributeUnit):
+            pieces = translate(unit.msgid, {})
+            if isinstance(pieces, tuple):
+                value = "".join(p for p in pieces if isinstance(p, str))
+                unit.element.set(unit.attribute, _clean(value))
+            continue
+        translated = [translate(s.msgid, s.placeholders) for s in unit.segments]
+        if all(t is None for t in translated):
+            untouched.append(unit)
+            continue
+        if all(not isinstance(t, tuple) for t in translated):
+            continue
+        nodes: list[Any] = _materialize_tokens(unit.lead)
+        for index, (segment, pieces) in enumerate(zip(unit.segments, translated)):
+            if index:
+                nodes.append(unit.gaps[index - 1])
+            if not isinstance(pieces, tuple):
+                nodes.extend(_materialize_tokens(segment.tokens))
+            else:
+                nodes.extend(_materialize_pieces(pieces))
+        nodes.extend(_materialize_tokens(unit.trail))
+        _splice(unit, nodes)
+    untouched.reverse()
+    return untouched
+
+
+def _clean(text: str) -> str:
+    """Drop characters that cannot appear in HTML at all (NUL, C0 controls, lone surrogates)."""
+    return XML_ILLEGAL.sub("", text)
+
+
+def _materialize_tokens(tokens: list[Token]) -> list[Any]:
+    """Original tokens back into nodes: exact copies, so untranslated text stays byte-faithful."""
+    out: list[Any] = []
+    stack: list[Any] = []
+    for kind, value in tokens:
+        if kind == "text":
+            _append(stack[-1] if stack else None, out, value)
+        elif kind == "atom":
+            node = copy.deepcopy(value)
+            node.tail = None
+            _attach(stack, out, node)
+        elif kind == "open":
+            node = _shallow(value)
+            _attach(stack, out, node)
+            stack.append(node)
+        else:
+            stack.pop()
+    return out
+
+
+def _materialize_pieces(pieces: tuple[Piece, ...]) -> list[Any]:
+    """A parsed translation into nodes: text is escaped by lxml, markup only from the source."""
+    out: list[Any] = []
+    _fill(None, out, pieces)
+    return out
+
+
+def _fill(parent: Any, out: list[Any], pieces: tuple[Piece, ...]) -> None:
+    for piece in pieces:
+        if isinstance(piece, str):
+            _append(parent, out, _clean(piece))
+        elif isinstance(piece, Atomic):
+            node = copy.deepcopy(piece.placeholder.node)
+            node.tail = None
+            _attach([parent] if parent is not None else [], out, node)
+        else:
+            node = _shallow(piece.placeholder.node)
+            _attach([parent] if parent is not None else [], out, node)
+            _fill(node, out, piece.children)
+
+
+def _shallow(element: Any) -> Any:
+    node = etree.Element(element.tag, attrib=dict(element.attrib))
+    return node
+
+
+def _attach(stack: list[Any], out: list[Any], node: Any) -> None:
+    if stack:
+        stack[-1].append(node)
+    else:
+        out.append(node)
+
+
+def _append(parent: Any, out: list[Any], text: str) -> None:
+    """Add text after the last node of ``parent`` (or of the top-level list)."""
+    if not text:
+        return
+    if parent is not None:
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+    else:
+        out.append(text)
+
+
+def _splice(unit: TextUnit, nodes: list[Any]) -> None:
+    """Replace the unit's original run in its container by ``nodes`` (strings and elements)."""
+    container, start, end = unit.container, unit.start, unit.end
+    lead = ""
+    index = 0
+    while index < len(nodes) and isinstance(nodes[index], str):
+        lead += nodes[index]
+        index += 1
+    for child in list(container)[start:end]:
+        container.remove(child)
+    if start == 0:
+        container.text = lead or None
+    else:
+        container[start - 1].tail = lead or None
+    position = start
+    last = None
+    for node in nodes[index:]:
+        if isinstance(node, str):
+            last.tail = (last.tail or "") + node
+            continue
+        node.tail = None
+        container.insert(position, node)
+        position += 1
+        last = node

@@ -1,0 +1,123 @@
+"""Inline markup ⇄ numbered placeholders, and validation of a translation's placeholders.
+
+A segment's inline elements become placeholders a translator can read and
+reorder: ``<strong1>Xi Jinping</strong1>`` for an element with text,
+``<sup2/>`` for one without (a footnote reference, an image, a ``<br>``).
+Attributes never appear in a msgid; each number maps back to the original
+node, so a translation can only reuse markup the source already had.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Union
+
+from ..errors import PlaceholderError
+
+PLACEHOLDER = re.compile(r"<(/?)([a-z](?:[a-z0-9-]*[a-z-])?)(\d+)(/?)>")
+SPACES = re.compile(r"[ \t\n\r\f]+")
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """One inline node of a segment: ``paired`` ones wrap translatable text."""
+
+    number: int
+    name: str
+    paired: bool
+    node: Any = None
+
+    @property
+    def atomic_text(self) -> str:
+        return f"<{self.name}{self.number}/>"
+
+    @property
+    def open_text(self) -> str:
+        return f"<{self.name}{self.number}>"
+
+    @property
+    def close_text(self) -> str:
+        return f"</{self.name}{self.number}>"
+
+
+@dataclass(frozen=True)
+class Paired:
+    """A paired placeholder in a parsed translation, with its content."""
+
+    placeholder: Placeholder
+    children: tuple[Piece, ...]
+
+
+@dataclass(frozen=True)
+class Atomic:
+    """An atomic placeholder in a parsed translation."""
+
+    placeholder: Placeholder
+
+
+Piece = Union[str, Paired, Atomic]
+
+
+def normalize_spaces(text: str) -> str:
+    """Collapse runs of ASCII white space (never U+00A0) to one space."""
+    return SPACES.sub(" ", text)
+
+
+def placeholder_names(msgid: str) -> list[str]:
+    """Every placeholder token of a msgid or msgstr, in order (``<b1>``, ``</b1>``, ``<br2/>``)."""
+    return [m.group(0) for m in PLACEHOLDER.finditer(msgid)]
+
+
+def parse_translation(text: str, placeholders: dict[int, Placeholder]) -> tuple[Piece, ...]:
+    """Parse a msgstr into text and placeholders, or raise :class:`PlaceholderError`.
+
+    Every placeholder of the msgid must appear exactly once, paired ones
+    properly nested; anything else that looks like a placeholder is an error,
+    so a typo never leaks into the page as literal text or markup.
+    """
+    stack: list[tuple[Placeholder | None, list[Piece]]] = [(None, [])]
+    seen: set[int] = set()
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        _append_text(stack[-1][1], text[position : match.start()])
+        position = match.end()
+        closing, name, number, selfclosing = match.groups()
+        placeholder = placeholders.get(int(number))
+        token = match.group(0)
+        if placeholder is None or placeholder.name != name:
+            raise PlaceholderError(f"unknown placeholder {token}")
+        if closing:
+            top = stack[-1][0]
+            if top is None or top.number != placeholder.number or selfclosing:
+                raise PlaceholderError(f"{token} does not close the placeholder opened before it")
+            _, children = stack.pop()
+            stack[-1][1].append(Paired(placeholder, tuple(children)))
+            continue
+        if placeholder.number in seen:
+            raise PlaceholderError(f"placeholder {token} appears twice")
+        seen.add(placeholder.number)
+        if selfclosing:
+            if placeholder.paired:
+                raise PlaceholderError(f"{token} must wrap text: {placeholder.open_text}…{placeholder.close_text}")
+            stack[-1][1].append(Atomic(placeholder))
+        else:
+            if not placeholder.paired:
+                raise PlaceholderError(f"{token} stands alone: write {placeholder.atomic_text}")
+            stack.append((placeholder, []))
+    _append_text(stack[-1][1], text[position:])
+    if len(stack) > 1:
+        unclosed = stack[-1][0]
+        assert unclosed is not None
+        raise PlaceholderError(f"{unclosed.open_text} is never closed")
+    missing = sorted(set(placeholders) - seen)
+    if missing:
+        absent = placeholders[missing[0]]
+        shown = absent.open_text if absent.paired else absent.atomic_text
+        raise PlaceholderError(f"placeholder {shown} is missing")
+    return tuple(stack[0][1])
+
+
+def _append_text(pieces: list[Piece], text: str) -> None:
+    if text:
+        pieces.append(text)

@@ -1,0 +1,371 @@
+"""Rule-based sentence segmentation of block text into translation segments.
+
+The text of an HTML block element reaches us with inline markup replaced by
+marker characters (ATOMIC, OPEN, CLOSE).  We split it into sentences for Turkish,
+English and Russian, with generic rules for other languages.
+
+The splitter is deliberately conservative.  A missed boundary only makes a
+segment longer, which is harmless for translation; a wrong boundary cuts a
+sentence in two and the halves cannot be translated well.  So every ambiguous
+case (``U.S. The``, ``2022 г. Россия``, ``2. Dünya Savaşı``) is left unsplit.
+
+How it works, in one left-to-right pass (linear time, regexes compiled once):
+
+1. ``_CANDIDATE`` finds each sentence-final punctuation run (``.``, ``!``, ``?``,
+   ``…``, ``...``), the closing characters that still belong to that sentence
+   (quotes, brackets, CLOSE/ATOMIC markers, ``[1]``-style footnotes) and the
+   whitespace gap after them, provided the next sentence starts plausibly.
+2. ``_Nesting`` follows inline-markup depth and open quotations/brackets, so we
+   never split inside an OPEN…CLOSE pair nor inside a quotation or bracket that
+   opened in the middle of the sentence (``Xi said, “A. B.”`` stays whole; a
+   quotation that *starts* the sentence may be split, so a block quote of three
+   sentences gives three segments).
+3. ``_ends_sentence`` looks at the word before a full stop: abbreviations
+   (data per language in ``_RULES``), initials, dotted acronyms, list and
+   section numbers, Turkish ordinals.
+4. A "sentence" without any letter or digit is merged into a neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+ATOMIC = "\ufffc"  # inline element without translatable text (footnote ref, image, <br>)
+OPEN = "\ue000"  # start of an inline element with text (<strong>, <em>, <a>…)
+CLOSE = "\ue001"  # end of such an element
+
+_MARKERS = ATOMIC + OPEN + CLOSE
+
+# Characters after the full stop that still belong to the ending sentence.
+_CLOSERS = "”’»\"'“)]" + CLOSE + ATOMIC + "¹²³⁴⁵⁶⁷⁸⁹⁰"
+# Characters that may come before the first word of a sentence.
+_OPENERS = "\"'“„«‘([" + OPEN + ATOMIC
+_CLOSER_CLASS = "[" + re.escape(_CLOSERS) + "]"
+_SKIP_CLASS = r"[\s" + re.escape(_OPENERS) + "]"
+_FOOTNOTE = r"\[\d{1,3}\]"  # "Russia.[1] Nevertheless"
+
+_CANDIDATE = re.compile(
+    r"(?P<term>[.!?…]++)"
+    rf"(?:{_CLOSER_CLASS}|{_FOOTNOTE})*+"
+    r"(?P<gap>\s++)"
+    # The first significant character of the next sentence, after openers and markers.
+    rf"(?={_SKIP_CLASS}*+(?P<first>.))"
+)
+# A word ending like a sentence: "said.", "Russia.”[1]", "follows:".
+_FINAL_WORD = re.compile(rf"[.!?…:;](?:{_CLOSER_CLASS}|{_FOOTNOTE})*\Z")
+
+# Quotation marks, brackets and inline markers, followed by _Nesting.
+_STRUCTURE = re.compile(r"[\ue000\ue001\"“”„«»()\[\]]")
+# Openers (and whitespace) at the start of a sentence: quotes they open are "leading".
+_LEADING = re.compile(_SKIP_CLASS + "*+")
+_HAS_ALNUM = re.compile(r"[^\W_]")
+_DOTTED_LETTERS = re.compile(r"[^\W\d_](?:\.[^\W\d_])+")
+_SECTION_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+_SHORT_NUMBER = re.compile(r"\d{1,3}")
+_ROMAN_NUMBER = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
+
+_ELLIPSIS_OMISSION_BEFORE = "(["  # "[…]" / "(...)" mark an omission inside a sentence
+_CLOSING_PUNCT = "”’»\"')]“"
+_QUOTE_AFTER_OPENING = "([{«„“‘—–-/" + OPEN  # an ambiguous quote after these opens
+_WORD_WINDOW = 100  # characters looked back to find the word before a full stop
+
+
+class _Kind(Enum):
+    """What an abbreviation says about a following capitalised word."""
+
+    NEVER_END = "never"  # titles, "e.g.", "Jan.": a name or the same sentence follows
+    MAY_END = "may"  # "etc.", "и т. д.", "vb.": a capitalised word starts a new sentence
+    BEFORE_NUMBER = "number"  # "No. 5": only a digit keeps the sentence going
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """Abbreviations of one language (written without their final dot)."""
+
+    abbreviations: dict[str, _Kind]
+    # (previous word, word) pairs such as ("т", "д") for "т. д."; previous word without dot.
+    pairs: dict[tuple[str, str], _Kind] = field(default_factory=dict)
+    # Turkish writes ordinals as "2. Dünya Savaşı", "II. Abdülhamid", "24. madde".
+    dotted_ordinals: bool = False
+
+
+def _table(never: str = "", may: str = "", before_number: str = "") -> dict[str, _Kind]:
+    """Build an abbreviation table; lowercase entries also match capitalised."""
+    table: dict[str, _Kind] = {}
+    for words, kind in (
+        (never, _Kind.NEVER_END),
+        (may, _Kind.MAY_END),
+        (before_number, _Kind.BEFORE_NUMBER),
+    ):
+        for word in words.split():
+            table[word] = kind
+            if word[0].islower():
+                table.setdefault(word[0].upper() + word[1:], kind)
+    return table
+
+
+_EN = _table(
+    never="""
+        Mr Mrs Ms Messrs Mme Mlle Dr Prof Assoc Asst St Mt Ft Gen Gens Sen Sens Rep Reps
+        Gov Govs Lt Col Maj Capt Cmdr Adm Brig Sgt Pres Amb Rev Hon Fr Co Dept Univ Ave
+        Blvd Bros Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec vs cf approx ca fig
+        figs vol vols pp para paras art arts sec ch chap ed eds trans op est Ch Sh Th Yu
+        Ya Zh Dzh
+    """,
+    may="etc al Inc Ltd Corp Plc Jr Sr cit ibid a.m p.m",
+    before_number="No no Nos nos Nr nr",
+)
+_TR = _table(
+    never="""
+        Dr Prof Doç Yrd Yard Öğr Gör Arş Uzm Av Alb Gen Org Korg Tuğg Tümg Hz Sn Müh Bşk
+        Md Em Kur Ltd Tic San Cad Sok Mah Apt Tel Üniv Fak Ens Böl bkz örn yy haz çev ed
+        yay s ss c vol St Mr Mrs
+    """,
+    may="vb vs vd Şti",
+    before_number="No no Nr",
+)
+_RU = _table(
+    never="""
+        см ср напр г гг в вв ул д им проф акад долл стр ст рис табл гл ред изд тел обл
+        пос св ок тов гос пр пл пер прим канд докт чл корр зам пред ген полк т.е т.к т.н
+        Дж
+    """,
+    may="др млн млрд трлн тыс руб чел т.д т.п",
+)
+_GENERIC = _table(
+    never="Mr Mrs Ms Dr Prof St Mt vs cf ca approx vgl bzw",
+    may="etc usw Jr Sr",
+    before_number="No no Nr nr",
+)
+
+_RULES: dict[str, _Rules] = {
+    "en": _Rules(_EN),
+    "tr": _Rules(_TR, dotted_ordinals=True),
+    "ru": _Rules(
+        _RU,
+        pairs={
+            ("т", "д"): _Kind.MAY_END,  # и т. д.
+            ("т", "п"): _Kind.MAY_END,  # и т. п.
+            ("и", "пр"): _Kind.MAY_END,  # и пр.
+            ("н", "э"): _Kind.MAY_END,  # до н. э.
+        },
+    ),
+}
+_GENERIC_RULES = _Rules(_GENERIC)
+
+
+def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of `text`, in order.
+
+    Spans never start or end with whitespace and only whitespace lies between
+    them, so the caller can keep the original spacing between sentences.
+    """
+    start, end = _content_bounds(text)
+    if start == end:
+        return []
+    rules = _RULES.get(_base_language(lang), _GENERIC_RULES)
+    spans: list[tuple[int, int]] = []
+    for gap_start, gap_end in _sentence_gaps(text, start, rules):
+        spans.append((start, gap_start))
+        start = gap_end
+    spans.append((start, end))
+    return _merge_without_words(text, spans)
+
+
+def _content_bounds(text: str) -> tuple[int, int]:
+    """Offsets of the text without leading and trailing whitespace."""
+    stripped = text.lstrip()
+    start = len(text) - len(stripped)
+    return start, start + len(stripped.rstrip())
+
+
+def _base_language(lang: str) -> str:
+    """"en-US", "tr_TR" → "en", "tr"."""
+    return lang.lower().replace("_", "-").split("-", 1)[0]
+
+
+def _sentence_gaps(text: str, start: int, rules: _Rules) -> Iterator[tuple[int, int]]:
+    """Whitespace gaps (start, end) between sentences, left to right."""
+    nesting = _Nesting(text)
+    nesting.new_sentence(start)
+    for match in _CANDIDATE.finditer(text):
+        gap_start, gap_end = match.span("gap")
+        nesting.advance(gap_start)
+        if nesting.blocks_split(gap_start):
+            continue
+        if _ends_sentence(text, match, rules):
+            nesting.new_sentence(gap_end)
+            yield gap_start, gap_end
+
+
+def _ends_sentence(text: str, match: re.Match[str], rules: _Rules) -> bool:
+    """Whether the punctuation of a candidate match really ends a sentence."""
+    first = match.group("first")
+    if not _starts_word(first) and not first.isdigit():
+        return False
+    term = match.group("term")
+    term_start = match.start("term")
+    if "!" in term or "?" in term:
+        return True
+    if term != ".":  # an ellipsis
+        return term_start == 0 or text[term_start - 1] not in _ELLIPSIS_OMISSION_BEFORE
+    previous, word = _words_before(text, term_start)
+    return _full_stop_ends(word, previous, first, rules)
+
+
+def _starts_word(char: str) -> bool:
+    """A capital letter, or a letter of a script without case."""
+    return char.isalpha() and not char.islower()
+
+
+def _words_before(text: str, end: int) -> tuple[str | None, str]:
+    """The word ending at `end` and the word before it (None at the start of the text).
+
+    Leading openers and markers are stripped from the word, trailing markers too.
+    """
+    if end == 0 or text[end - 1].isspace():
+        return "", ""
+    low = max(0, end - _WORD_WINDOW)
+    parts = text[low:end].rsplit(None, 2)
+    word = parts[-1].lstrip(_OPENERS).strip(_MARKERS)
+    if len(parts) >= 2:
+        previous: str | None = parts[-2].strip(_MARKERS)
+    else:
+        previous = None if low == 0 else ""
+    return previous, word
+
+
+def _full_stop_ends(word: str, previous: str | None, first: str, rules: _Rules) -> bool:
+    """Whether a single full stop after `word` ends the sentence; `first` starts the next."""
+    if not word or word[-1] in _CLOSING_PUNCT:
+        return True  # "(USA). The", "“Russia”. The", ". The"
+    kind = _abbreviation_kind(word, previous, rules)
+    if kind is _Kind.NEVER_END:
+        return False
+    if kind is _Kind.MAY_END:
+        return _starts_word(first)
+    if kind is _Kind.BEFORE_NUMBER:
+        return not first.isdigit()
+    if _DOTTED_LETTERS.fullmatch(word):
+        return False  # U.S., e.g., M.Ö., A.Ş., т.е.
+    if len(word) == 1 and word.isalpha():
+        return False  # initials: V. Putin, В. В. Путин, Xi J.
+    return not _is_ordinal_or_list_number(word, previous, rules)
+
+
+def _abbreviation_kind(word: str, previous: str | None, rules: _Rules) -> _Kind | None:
+    """The abbreviation kind of `word`, taking "т. д."-like pairs into account."""
+    if previous and rules.pairs:
+        kind = rules.pairs.get((previous.rstrip("."), word))
+        if kind is not None:
+            return kind
+    return rules.abbreviations.get(word)
+
+
+def _is_ordinal_or_list_number(word: str, previous: str | None, rules: _Rules) -> bool:
+    """ "1. Introduction", "3.2. Method" (list/section numbers), Turkish "2. Dünya", "II. Dünya"."""
+    if _SECTION_NUMBER.fullmatch(word):
+        if previous is None or _FINAL_WORD.search(previous):
+            return True  # a number opening a sentence numbers a list item or section
+        if rules.dotted_ordinals and _SHORT_NUMBER.fullmatch(word):
+            return True
+    return rules.dotted_ordinals and bool(_ROMAN_NUMBER.fullmatch(word))
+
+
+class _Nesting:
+    """Inline-markup depth and open quotations/brackets, advanced left to right.
+
+    A quotation or bracket opened in the middle of a sentence blocks splitting
+    until it closes (``Xi said, “A. B.” Next``); one that opens the sentence does
+    not, so multi-sentence quotations and block quotes are still segmented.
+    Stray marks cannot block for good: we only wait for a close that exists later.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._events = _STRUCTURE.finditer(text)
+        self._pending: re.Match[str] | None = next(self._events, None)
+        self._depth = 0
+        self._open: list[tuple[str, bool]] = []  # (kind, opened mid-sentence)
+        self._lead_end = 0
+        self._last_close: dict[str, int] | None = None
+
+    def new_sentence(self, start: int) -> None:
+        """Record that a sentence starts at `start` (the first character after a gap)."""
+        self._lead_end = _LEADING.match(self._text, start).end()
+
+    def advance(self, pos: int) -> None:
+        """Take into account every mark before `pos`."""
+        while self._pending is not None and self._pending.start() < pos:
+            self._apply(self._pending.start(), self._pending.group())
+            self._pending = next(self._events, None)
+
+    def blocks_split(self, pos: int) -> bool:
+        """Whether a sentence may not end at `pos` (inside markup or a mid-sentence quote)."""
+        if self._depth > 0:
+            return True
+        return any(mid and self._closes_later(kind, pos) for kind, mid in self._open)
+
+    def _apply(self, pos: int, char: str) -> None:
+        if char == OPEN:
+            self._depth += 1
+        elif char == CLOSE:
+            self._depth = max(0, self._depth - 1)  # a stray CLOSE is ignored
+        elif char in "([«„" or (char in "\"“”" and self._quote_opens(pos)):
+            self._open.append((_mark_kind(char), pos >= self._lead_end))
+        else:
+            self._close(_mark_kind(char))
+
+    def _quote_opens(self, pos: int) -> bool:
+        """Whether an ambiguous quote (" “ ”) opens, judged by the character before it."""
+        if pos == 0:
+            return True
+        before = self._text[pos - 1]
+        return before.isspace() or before in _QUOTE_AFTER_OPENING
+
+    def _close(self, kind: str) -> None:
+        """Close the innermost open mark of `kind` (and anything left open inside it)."""
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index][0] == kind:
+                del self._open[index:]
+                return
+
+    def _closes_later(self, kind: str, pos: int) -> bool:
+        if self._last_close is None:
+            text = self._text
+            self._last_close = {
+                "q": max(text.rfind(char) for char in "\"”“»"),
+                "(": text.rfind(")"),
+                "[": text.rfind("]"),
+            }
+        return self._last_close[kind] > pos
+
+
+def _mark_kind(char: str) -> str:
+    """Quotes of all styles nest as one kind; brackets are their own kinds."""
+    if char in "()":
+        return "("
+    if char in "[]":
+        return "["
+    return "q"
+
+
+def _merge_without_words(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge spans without a letter or digit (markers, "…") into a neighbour."""
+    merged: list[tuple[int, int]] = []
+    carry: int | None = None  # start of leading word-less spans, merged into the next
+    for start, end in spans:
+        if carry is not None:
+            start, carry = carry, None
+        if _HAS_ALNUM.search(text, start, end) or len(spans) == 1:
+            merged.append((start, end))
+        elif merged:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            carry = start
+    if carry is not None:  # nothing had a word: keep the whole text as one span
+        merged.append((carry, spans[-1][1]))
+    return merged
