@@ -80,20 +80,26 @@ def decode_html(data: bytes, path: Path | str) -> tuple[str, str]:
     """
     if not data.strip():
         raise SourceError(f"{path}: empty file")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-8"
+        return _decode(data, "utf-16", path, True), "us-ascii"
+    data = data.removeprefix(b"\xef\xbb\xbf")
     if b"\x00" in data[:8192]:
         raise SourceError(f"{path}: binary file, not HTML")
     declared = CHARSET.search(data[:4096])
     encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+    text = _decode(data, encoding, path, bool(declared))
+    # Without a declared charset, output stays ASCII (non-ASCII as character
+    # references) so that no browser default can garble it.
+    return text, encoding if declared else "us-ascii"
+
+
+def _decode(data: bytes, encoding: str, path: Path | str, declared: bool) -> str:
     try:
         "".encode(encoding)
     except LookupError as exc:
         raise SourceError(f"{path}: unknown charset '{encoding}' in <meta>") from exc
     try:
-        return data.decode(encoding), encoding
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         hint = "" if declared else " and declares no other charset"
@@ -117,14 +123,82 @@ def parse_page(data: bytes, path: Path | str, default_language: str) -> ParsedPa
     return ParsedPage(root.getroottree(), encoding, language, bool(declared), text.endswith("\n"))
 
 
+VOID = frozenset(
+    "area base basefont bgsound br col embed frame hr img input keygen link meta param source track wbr".split()
+)
+RAW_TEXT = frozenset("script style xmp iframe noembed noframes plaintext".split())
+XML_NAMESPACE = "{http://www.w3.org/XML/1998/namespace}"
+
+
 def serialize_page(page: ParsedPage) -> bytes:
-    """The tree as HTML bytes in the source's own encoding (unencodable text as character references)."""
-    doctype = page.tree.docinfo.doctype or None
+    """The tree as HTML in the source's own encoding (unencodable text as character references).
+
+    Our own HTML5-style serialiser rather than libxml2's: libxml2 rewrites URL
+    attributes (percent-escaping them, dropping leading blanks), which would
+    make a translated page differ from its source in more than its text.
+    """
+    out: list[str] = []
+    if page.tree.docinfo.doctype:
+        out.append(page.tree.docinfo.doctype + "\n")
+    root = page.tree.getroot()
+    before = []
+    node = root.getprevious()
+    while node is not None:
+        before.append(node)
+        node = node.getprevious()
+    for node in reversed(before):
+        _serialize(node, out, False)
+        out.append("\n")
+    _serialize(root, out, False)
+    node = root.getnext()
+    while node is not None:
+        out.append("\n")
+        _serialize(node, out, False)
+        node = node.getnext()
+    if page.trailing_newline:
+        out.append("\n")
+    text = "".join(out)
     try:
-        html = etree.tostring(page.tree, method="html", encoding=page.encoding, doctype=doctype)
+        return text.encode(page.encoding, errors="xmlcharrefreplace")
     except LookupError:
-        html = etree.tostring(page.tree, method="html", encoding="utf-8", doctype=doctype)
-    return html + b"\n" if page.trailing_newline and not html.endswith(b"\n") else html
+        return text.encode("utf-8")
+
+
+def _serialize(node: Any, out: list[str], raw: bool) -> None:
+    tag = node.tag
+    if tag is etree.Comment:
+        out.append(f"<!--{node.text or ''}-->")
+    elif tag is etree.PI:
+        out.append(f"<?{node.target} {node.text or ''}>")
+    elif isinstance(tag, str):
+        out.append("<" + tag)
+        for name, value in node.items():
+            if name.startswith(XML_NAMESPACE):
+                name = "xml:" + name[len(XML_NAMESPACE):]
+            out.append(f' {name}="{_escape_attribute(value)}"' if value else f" {name}")
+        out.append(">")
+        if tag not in VOID or node.text or len(node):  # libxml2 may give a "void" element content
+            raw_inside = tag in RAW_TEXT
+            if node.text:
+                out.append(node.text if raw_inside else _escape_text(node.text))
+            for child in node:
+                _serialize(child, out, raw_inside)
+            out.append(f"</{tag}>")
+    if node.tail and node.getparent() is not None:
+        out.append(node.tail if raw else _escape_text(node.tail))
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
+
+
+def _escape_attribute(value: str) -> str:
+    # < and > need no escaping in HTML5 attributes; escaping them anyway keeps
+    # naive tools (regex sanitisers, old parsers) from seeing markup in a translation.
+    return (
+        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\xa0", "&nbsp;")
+    )
 
 
 # --------------------------------------------------------------------------- units

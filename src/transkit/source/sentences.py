@@ -268,11 +268,29 @@ def _abbreviation_kind(word: str, previous: str | None, rules: _Rules) -> _Kind 
 def _is_ordinal_or_list_number(word: str, previous: str | None, rules: _Rules) -> bool:
     """ "1. Introduction", "3.2. Method" (list/section numbers), Turkish "2. Dünya", "II. Dünya"."""
     if _SECTION_NUMBER.fullmatch(word):
-        if previous is None or _FINAL_WORD.search(previous):
+        if _is_sentence_final(previous, rules):
             return True  # a number opening a sentence numbers a list item or section
         if rules.dotted_ordinals and _SHORT_NUMBER.fullmatch(word):
             return True
     return rules.dotted_ordinals and bool(_ROMAN_NUMBER.fullmatch(word))
+
+
+def _is_sentence_final(previous: str | None, rules: _Rules) -> bool:
+    """Whether the word `previous` ends a sentence or clause ("said.", "follows:").
+
+    The start of the text counts as final; an abbreviation ("Feb. 3.") does not.
+    """
+    if previous is None:
+        return True
+    match = _FINAL_WORD.search(previous)
+    if match is None:
+        return False
+    if previous[match.start()] != ".":
+        return True
+    before = previous[: match.start()].lstrip(_OPENERS)
+    kind = _abbreviation_kind(before, None, rules)
+    abbreviated = kind is not None and kind is not _Kind.MAY_END
+    return not (abbreviated or len(before) == 1 or _DOTTED_LETTERS.fullmatch(before))
 
 
 class _Nesting:
