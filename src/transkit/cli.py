@@ -39,10 +39,15 @@ def project_command(function: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="The project folder (where transkit.toml lives).",
     )
+    @click.option("-q", "--quiet", "quiet_here", is_flag=True, help="Print only warnings and errors.")
+    @click.option("-v", "--verbose", "verbose_here", is_flag=True, help="Say more about what is done.")
     @click.pass_context
     @functools.wraps(function)
-    def wrapper(ctx: click.Context, project: Path, **kwargs: Any) -> Any:
-        debug = ctx.find_root().params.get("debug", False)
+    def wrapper(ctx: click.Context, project: Path, quiet_here: bool, verbose_here: bool, **kwargs: Any) -> Any:
+        root = ctx.find_root()
+        debug = root.params.get("debug", False)
+        ctx.meta["quiet"] = quiet_here or root.params.get("quiet", False)
+        ctx.meta["verbose"] = verbose_here or root.params.get("verbose", False)
         try:
             config = load_config(project)
             return ctx.invoke(function, config=config, **kwargs)
@@ -68,7 +73,8 @@ def _print_report(report: Report, verb: str, quiet: bool) -> None:
 @click.version_option(__version__, prog_name="transkit")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-def main(debug: bool, quiet: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Say more about what is done.")
+def main(debug: bool, quiet: bool, verbose: bool) -> None:
     """Translate HTML articles through gettext catalogs.
 
     \b
@@ -81,7 +87,7 @@ def main(debug: bool, quiet: bool) -> None:
 
 
 def _quiet() -> bool:
-    return bool(click.get_current_context().find_root().params.get("quiet"))
+    return bool(click.get_current_context().meta.get("quiet"))
 
 
 @main.command()

@@ -249,9 +249,9 @@ EN_CASES = [
         id="en-inline-numbered-list",
     ),
     pytest.param(
-        "This dates back to World War II. After the war, the war started in 1945. It ended.",
+        "This dates back to World War II. After it, the order changed in 1945. It held.",
         "en",
-        ["This dates back to World War II.", "After the war, the war started in 1945.", "It ended."],
+        ["This dates back to World War II.", "After it, the order changed in 1945.", "It held."],
         id="en-roman-numeral-and-year-end-sentences",
     ),
     pytest.param(
@@ -282,7 +282,11 @@ EN_CASES = [
     pytest.param(
         "The vote was 5 vs. 3 in favor. Approx. 40 percent abstained. See p. 12 and fig. 3.",
         "en",
-        ["The vote was 5 vs. 3 in favor.", "Approx. 40 percent abstained.", "See p. 12 and fig. 3."],
+        [
+            "The vote was 5 vs. 3 in favor.",
+            "Approx. 40 percent abstained.",
+            "See p. 12 and fig. 3.",
+        ],
         id="en-lowercase-abbreviations",
     ),
     pytest.param(
@@ -333,6 +337,12 @@ EN_CASES = [
         "en",
         ["It continued. ...", "And so it ended."],
         id="en-wordless-sentence-merged-into-previous",
+    ),
+    pytest.param(
+        "Diplomacy is an art. The summit proved it. See Art. 51 of the Charter.",
+        "en",
+        ["Diplomacy is an art.", "The summit proved it.", "See Art. 51 of the Charter."],
+        id="en-word-that-is-also-an-abbreviation",
     ),
     pytest.param("", "en", [], id="en-empty"),
     pytest.param(" \n\t ", "en", [], id="en-whitespace-only"),
@@ -566,7 +576,10 @@ RU_CASES = [
     pytest.param(
         "Обсуждались энергетика, торговля, логистика и т. д. Затем лидеры подписали декларацию.",
         "ru",
-        ["Обсуждались энергетика, торговля, логистика и т. д.", "Затем лидеры подписали декларацию."],
+        [
+            "Обсуждались энергетика, торговля, логистика и т. д.",
+            "Затем лидеры подписали декларацию.",
+        ],
         id="ru-i-t-d-ends-sentence",
     ),
     pytest.param(
@@ -738,6 +751,12 @@ RU_CASES = [
          + "https://www.vesti.ru/article/3449432" + C + ",(Date of Accession: 13.07.2023). "
          + O + "↩" + C],
         id="ru-sample-footnote",
+    ),
+    pytest.param(
+        "Индия экспортирует рис. Китай тоже. Данные приведены на рис. 3 и в табл. 2.",
+        "ru",
+        ["Индия экспортирует рис.", "Китай тоже.", "Данные приведены на рис. 3 и в табл. 2."],
+        id="ru-word-that-is-also-an-abbreviation",
     ),
     pytest.param(
         "Москва ответила. ответ был жестким. 2023 год стал переломным.",

@@ -26,6 +26,9 @@ def template_header(slug: str, source_language: str, source_hash: str) -> tuple[
     """POT header: no dates, so an unchanged source gives an unchanged file."""
     return (
         ("Project-Id-Version", slug),
+        ("PO-Revision-Date", ""),
+        ("Last-Translator", ""),
+        ("Language-Team", ""),
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),

@@ -24,7 +24,7 @@ from ..errors import SourceError
 from .inline import Atomic, Paired, Piece, Placeholder, normalize_spaces
 from .sentences import ATOMIC, CLOSE, OPEN, sentence_spans
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # bump whenever extraction or catalog layout changes
 
 # Elements that flow inside a line of text; everything else is a block.
 PHRASING = frozenset(

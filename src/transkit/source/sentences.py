@@ -48,7 +48,7 @@ _SKIP_CLASS = r"[\s" + re.escape(_OPENERS) + "]"
 _FOOTNOTE = r"\[\d{1,3}\]"  # "Russia.[1] Nevertheless"
 
 _CANDIDATE = re.compile(
-    r"(?P<term>[.!?…]++)"
+    r"(?<![.!?…])(?P<term>[.!?…]++)"  # whole punctuation runs only: linear on "....."
     rf"(?:{_CLOSER_CLASS}|{_FOOTNOTE})*+"
     r"(?P<gap>\s++)"
     # The first significant character of the next sentence, after openers and markers.
@@ -71,6 +71,7 @@ _ELLIPSIS_OMISSION_BEFORE = "(["  # "[…]" / "(...)" mark an omission inside a 
 _CLOSING_PUNCT = "”’»\"')]“"
 _QUOTE_AFTER_OPENING = "([{«„“‘—–-/" + OPEN  # an ambiguous quote after these opens
 _WORD_WINDOW = 100  # characters looked back to find the word before a full stop
+_KINDS = ("q", "(", "[")  # quotation marks of any style, round brackets, square brackets
 
 
 class _Kind(Enum):
@@ -112,11 +113,10 @@ _EN = _table(
         Mr Mrs Ms Messrs Mme Mlle Dr Prof Assoc Asst St Mt Ft Gen Gens Sen Sens Rep Reps
         Gov Govs Lt Col Maj Capt Cmdr Adm Brig Sgt Pres Amb Rev Hon Fr Co Dept Univ Ave
         Blvd Bros Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec vs cf approx ca fig
-        figs vol vols pp para paras art arts sec ch chap ed eds trans op est Ch Sh Th Yu
-        Ya Zh Dzh
+        figs vol vols pp para paras sec ch chap ed eds trans op Ch Sh Th Yu Ya Zh Dzh
     """,
     may="etc al Inc Ltd Corp Plc Jr Sr cit ibid a.m p.m",
-    before_number="No no Nos nos Nr nr",
+    before_number="No no Nos nos Nr nr art Art",  # "art." alone is a word
 )
 _TR = _table(
     never="""
@@ -129,11 +129,11 @@ _TR = _table(
 )
 _RU = _table(
     never="""
-        см ср напр г гг в вв ул д им проф акад долл стр ст рис табл гл ред изд тел обл
-        пос св ок тов гос пр пл пер прим канд докт чл корр зам пред ген полк т.е т.к т.н
-        Дж
+        см ср напр г гг в вв ул д им проф акад долл ст гл ред изд обл пос св тов пр пл
+        пер прим канд докт чл корр зам пред т.е т.к т.н Дж
     """,
     may="др млн млрд трлн тыс руб чел т.д т.п",
+    before_number="ок стр рис табл тел",  # рис, тел are also words: "rice", "bodies"
 )
 _GENERIC = _table(
     never="Mr Mrs Ms Dr Prof St Mt vs cf ca approx vgl bzw",
@@ -183,7 +183,7 @@ def _content_bounds(text: str) -> tuple[int, int]:
 
 
 def _base_language(lang: str) -> str:
-    """"en-US", "tr_TR" → "en", "tr"."""
+    """The language subtag decides the rules: "en-US" → "en", "tr_TR" → "tr"."""
     return lang.lower().replace("_", "-").split("-", 1)[0]
 
 
@@ -266,7 +266,7 @@ def _abbreviation_kind(word: str, previous: str | None, rules: _Rules) -> _Kind 
 
 
 def _is_ordinal_or_list_number(word: str, previous: str | None, rules: _Rules) -> bool:
-    """ "1. Introduction", "3.2. Method" (list/section numbers), Turkish "2. Dünya", "II. Dünya"."""
+    """List and section numbers ("1. Intro", "3.2. Method"); Turkish "2. Dünya", "II. Dünya"."""
     if _SECTION_NUMBER.fullmatch(word):
         if _is_sentence_final(previous, rules):
             return True  # a number opening a sentence numbers a list item or section
@@ -308,6 +308,8 @@ class _Nesting:
         self._pending: re.Match[str] | None = next(self._events, None)
         self._depth = 0
         self._open: list[tuple[str, bool]] = []  # (kind, opened mid-sentence)
+        self._count = {kind: 0 for kind in _KINDS}  # entries of each kind in _open
+        self._mid_count = {kind: 0 for kind in _KINDS}  # those opened mid-sentence
         self._lead_end = 0
         self._last_close: dict[str, int] | None = None
 
@@ -325,7 +327,10 @@ class _Nesting:
         """Whether a sentence may not end at `pos` (inside markup or a mid-sentence quote)."""
         if self._depth > 0:
             return True
-        return any(mid and self._closes_later(kind, pos) for kind, mid in self._open)
+        mid_count = self._mid_count
+        return any(mid_count.values()) and any(
+            count and self._closes_later(kind, pos) for kind, count in mid_count.items()
+        )
 
     def _apply(self, pos: int, char: str) -> None:
         if char == OPEN:
@@ -333,9 +338,14 @@ class _Nesting:
         elif char == CLOSE:
             self._depth = max(0, self._depth - 1)  # a stray CLOSE is ignored
         elif char in "([«„" or (char in "\"“”" and self._quote_opens(pos)):
-            self._open.append((_mark_kind(char), pos >= self._lead_end))
+            self._push(_mark_kind(char), mid=pos >= self._lead_end)
         else:
             self._close(_mark_kind(char))
+
+    def _push(self, kind: str, mid: bool) -> None:
+        self._open.append((kind, mid))
+        self._count[kind] += 1
+        self._mid_count[kind] += mid
 
     def _quote_opens(self, pos: int) -> bool:
         """Whether an ambiguous quote (" “ ”) opens, judged by the character before it."""
@@ -345,13 +355,22 @@ class _Nesting:
         return before.isspace() or before in _QUOTE_AFTER_OPENING
 
     def _close(self, kind: str) -> None:
-        """Close the innermost open mark of `kind` (and anything left open inside it)."""
-        for index in range(len(self._open) - 1, -1, -1):
-            if self._open[index][0] == kind:
-                del self._open[index:]
+        """Close the innermost open mark of `kind` (and anything left open inside it).
+
+        Amortised constant time: a stray close returns at once, and each entry
+        passed over on the way down is removed.
+        """
+        if not self._count[kind]:
+            return
+        while True:
+            top, mid = self._open.pop()
+            self._count[top] -= 1
+            self._mid_count[top] -= mid
+            if top == kind:
                 return
 
     def _closes_later(self, kind: str, pos: int) -> bool:
+        """Whether a closing mark of `kind` follows `pos` (else the opener was stray)."""
         if self._last_close is None:
             text = self._text
             self._last_close = {

@@ -1,0 +1,914 @@
+"""PO/POT text <-> :class:`Catalog`: the only module that knows the PO syntax.
+
+Reading uses polib for the values, plus a line scanner of our own for what
+polib does not give or check: line numbers, exact comment lines, ``#~|``
+previous strings of obsolete entries, unterminated strings, merge-conflict
+markers, missing ``msgstr``.
+
+Writing does not use polib: ``format_catalog`` reproduces GNU gettext 0.21's
+``write-po.c`` byte for byte (``msgcat FILE`` prints exactly what we wrote), so
+that a translator's editor or any gettext tool never rewraps our files and git
+diffs stay small. Line breaking is a port of libunistring 1.0's UAX #14
+implementation (``u8_possible_linebreaks`` + ``u8_width_linebreaks``), which
+is what msgcat calls, driven by its own Unicode 14 tables embedded below.
+
+Conventions:
+
+* ``Catalog.header_comments``: the ``#`` lines above the header entry, one
+  item per line, without the ``#`` and the one space after it: ``# Title``
+  is ``"Title"``, a bare ``#`` is ``""``, ``#  x`` is ``" x"``. The header's
+  ``#.``/``#:``/``#|`` lines, which gettext tools never write, are not kept.
+* ``Entry.translator_comments`` / ``extracted_comments`` follow the same rule.
+* ``header_fields`` come from the header's ``Name: value`` lines, values
+  stripped (polib's parsing).
+
+``format_catalog`` writes what msgcat would write for the catalog, which
+normalises a few things (so ``parse(format(c)) == c`` holds for catalogs
+already in that form, e.g. every catalog read from a file we wrote):
+
+* the header entry first, then live entries, then obsolete ones; obsolete
+  entries without a translation are dropped;
+* flags: gettext's order (``fuzzy``, ``*-format``, ``range:``, ``no-wrap``),
+  ``fuzzy`` dropped when msgstr is empty, ``wrap`` dropped; flags gettext
+  does not know are kept after those (msgcat would drop them: don't rely on
+  msgcat-stability for such catalogs);
+* references: a leading ``./`` dropped, ``file:007`` written ``file:7``,
+  repeats of one (file, line) written once.
+
+Limits: entries with a ``*-format`` flag are wrapped without gettext's "never
+break inside a format directive" rule; the charset must be UTF-8 (or the
+template's ``CHARSET`` placeholder); ``\\a`` and octal/hex escapes are not
+read (polib cannot); plural entries are rejected.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from ..errors import CatalogError
+from ..fsutil import write_if_changed
+from .model import Catalog, Entry
+
+PAGE_WIDTH = 79  # gettext's default --width
+
+__all__ = [
+    "PAGE_WIDTH",
+    "format_catalog",
+    "parse_catalog",
+    "plural_forms",
+    "read_catalog",
+    "write_catalog",
+]
+
+
+# =========================================================================== public API
+
+
+def read_catalog(path: Path) -> Catalog:
+    """Read and parse a PO/POT file; every problem is a one-line CatalogError."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CatalogError(
+            f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+            "transkit reads and writes UTF-8 catalogs only"
+        ) from exc
+    return parse_catalog(text, str(path))
+
+
+def parse_catalog(text: str, path: str = "<string>") -> Catalog:
+    """Parse PO/POT text into a Catalog, refusing anything gettext would not accept."""
+    text = text.removeprefix("\ufeff")
+    _check_conflict_markers(text, path)
+    blocks = _Scanner(path).scan(text)
+    try:
+        # The scanner has the translator comments; blank them for polib, which
+        # rejects gettext's '#text' form (line numbers stay the same).
+        po = polib.pofile(_TRANSLATOR_COMMENT_RE.sub("#", text), wrapwidth=PAGE_WIDTH)
+    except (OSError, ValueError) as exc:  # polib reports syntax errors as IOError
+        raise CatalogError(_polib_message(exc, path)) from exc
+    return _build_catalog(blocks, po, path)
+
+
+def format_catalog(catalog: Catalog) -> str:
+    """Serialise exactly as GNU msgcat 0.21 would print this catalog."""
+    parts: list[str] = []
+    if catalog.header_comments or catalog.header_fields or catalog.header_flags:
+        parts.append(_format_header(catalog))
+    parts.extend(_format_entry(e) for e in catalog.entries if not e.obsolete)
+    parts.extend(_format_entry(e) for e in catalog.entries if e.obsolete and e.msgstr)
+    return "\n".join(parts)
+
+
+def write_catalog(path: Path, catalog: Catalog) -> bool:
+    """Write atomically, and only when the bytes change (mtime stays for make/git)."""
+    return write_if_changed(path, format_catalog(catalog).encode("utf-8"))
+
+
+def plural_forms(lang: str) -> str:
+    """The Plural-Forms header value for a language code such as ``ru``, ``pt_BR``, ``zh-Hans``."""
+    code = lang.strip().replace("-", "_").lower()
+    for candidate in (code, code.split("_", 1)[0]):
+        if candidate in _PLURAL_FORMS_BY_CODE:
+            return _PLURAL_FORMS_BY_CODE[candidate]
+    return _PLURALS_TWO
+
+
+# gettext 0.21's msginit table (plural-table.c), plus Arabic and Persian.
+_PLURALS_ONE = "nplurals=1; plural=0;"
+_PLURALS_TWO = "nplurals=2; plural=(n != 1);"
+_PLURALS_GT_ONE = "nplurals=2; plural=(n > 1);"
+_PLURALS_EAST_SLAVIC = (
+    "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
+    "n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+)
+_PLURAL_FORMS_BY_CODE = {
+    **dict.fromkeys(("ja", "ko", "zh", "vi", "th", "id", "ms"), _PLURALS_ONE),
+    **dict.fromkeys(
+        ("en", "de", "nl", "sv", "da", "no", "nb", "nn", "fo", "es", "pt", "it", "bg",
+         "el", "fi", "et", "he", "eo", "hu", "tr", "ca", "gl", "eu", "az", "ka"),
+        _PLURALS_TWO,
+    ),
+    **dict.fromkeys(("pt_br", "fr", "fa", "hy"), _PLURALS_GT_ONE),
+    **dict.fromkeys(("ru", "uk", "be", "sr", "hr", "bs"), _PLURALS_EAST_SLAVIC),
+    "lv": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2);",
+    "ga": "nplurals=3; plural=n==1 ? 0 : n==2 ? 1 : 2;",
+    "ro": "nplurals=3; plural=n==1 ? 0 : (n==0 || (n%100 > 0 && n%100 < 20)) ? 1 : 2;",
+    "lt": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "cs": "nplurals=3; plural=(n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2;",
+    "sk": "nplurals=3; plural=(n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2;",
+    "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "sl": "nplurals=4; plural=(n%100==1 ? 0 : n%100==2 ? 1 : n%100==3 || n%100==4 ? 2 : 3);",
+    "ar": (
+        "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
+        "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"
+    ),
+}
+
+
+# =========================================================================== reading
+
+_TRANSLATOR_COMMENT_RE = re.compile(r"^[ \t]*#(?![,.:|~])[^\n]*", re.MULTILINE)
+_CONFLICT_RE = re.compile(r"^(?:<{7}|={7}|>{7})", re.MULTILINE)
+_KEYWORD_RE = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?=[\s\"])\s*(.*)\Z", re.DOTALL)
+_STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"\s*\Z', re.DOTALL)
+_UNTERMINATED_RE = re.compile(r'"(?:[^"\\]|\\.)*\\?\Z', re.DOTALL)
+_ESCAPE_RE = re.compile(r"\\(.?)", re.DOTALL)
+_READABLE_ESCAPES = frozenset('ntrvbf"\\')  # what polib.unescape decodes
+_POLIB_LINE_RE = re.compile(r"\(line (\d+)\)(?::\s*(.*))?")
+_CHARSET_RE = re.compile(r"charset=([^\s;]*)", re.IGNORECASE)
+
+
+def _check_conflict_markers(text: str, path: str) -> None:
+    """Git merge leftovers: polib would take them for syntax errors or silently skip them."""
+    match = _CONFLICT_RE.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        raise CatalogError(f"{path}:{line}: git merge conflict marker {match.group(0)!r}; resolve the conflict first")
+
+
+def _polib_message(exc: Exception, path: str) -> str:
+    """Reformat polib's 'Syntax error in po file (line N): why' as 'path:N: why'."""
+    text = str(exc)
+    match = _POLIB_LINE_RE.search(text)
+    if not match:
+        return f"{path}: {text}"
+    reason = match.group(2) or "syntax error"
+    return f"{path}:{match.group(1)}: {reason}"
+
+
+@dataclass
+class _Block:
+    """What the scanner learnt about one entry (polib gives the decoded values)."""
+
+    line: int  # the msgid line, used in messages
+    obsolete: bool = False
+    translator: list[str] = field(default_factory=list)
+    extracted: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    obsolete_previous: dict[str, list[str]] = field(default_factory=dict)
+    strings: dict[str, list[str]] = field(default_factory=dict)  # raw (escaped) pieces
+    string_lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def has(self, keyword: str) -> bool:
+        return keyword in self.strings
+
+    def raw(self, keyword: str) -> str | None:
+        pieces = self.strings.get(keyword)
+        return None if pieces is None else "".join(pieces)
+
+
+class _Scanner:
+    """One pass over the lines: structure, strings and comments, with line numbers.
+
+    It accepts the PO syntax gettext accepts (minus plurals) and reports the
+    first problem as ``path:line: what``.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.blocks: list[_Block] = []
+        self.pending = _Block(line=0)  # comments seen before the next msgid
+        self.current: _Block | None = None  # the block whose strings we are reading
+        self.target: list[str] | None = None  # where a continuation line goes
+        self.lineno = 0
+
+    def fail(self, what: str, line: int | None = None) -> CatalogError:
+        return CatalogError(f"{self.path}:{line or self.lineno}: {what}")
+
+    def scan(self, text: str) -> list[_Block]:
+        for self.lineno, raw in enumerate(text.splitlines(), 1):
+            line = raw.strip()
+            if line:
+                self._line(line, raw.rstrip("\r\n"))
+        self._finish_current()
+        return self.blocks
+
+    # ---- one line
+
+    def _line(self, line: str, raw: str) -> None:
+        if line.startswith("#~|"):
+            self._previous(line[3:].strip(), obsolete=True)
+        elif line.startswith("#~"):
+            self._strings(line[2:].strip(), obsolete=True)
+        elif line.startswith("#|"):
+            self._previous(line[2:].strip(), obsolete=False)
+        elif line.startswith("#"):
+            self._comment(raw.lstrip())
+        else:
+            self._strings(line, obsolete=False)
+
+    def _comment(self, raw: str) -> None:
+        block = self._comment_block()
+        self.target = None
+        kind, body = raw[:2], raw[2:]
+        if kind == "#,":
+            return  # flags: polib's list is exact
+        if kind == "#:":
+            block.references.extend(body.split())
+        elif kind == "#.":
+            block.extracted.append(body[1:] if body.startswith(" ") else body)
+        else:
+            body = raw[1:]
+            block.translator.append(body[1:] if body.startswith(" ") else body)
+
+    def _comment_block(self) -> _Block:
+        """Comments start a new entry once the current one has its msgstr."""
+        if self.current is not None:
+            if not self.current.has("msgstr"):
+                raise self.fail(f"missing msgstr for the msgid on line {self.current.line}")
+            self._finish_current()
+        return self.pending
+
+    def _previous(self, rest: str, obsolete: bool) -> None:
+        block = self._comment_block()
+        match = _KEYWORD_RE.match(rest)
+        if match and match.group(1) in ("msgctxt", "msgid", "msgid_plural"):
+            piece = self._string(match.group(2))
+            self.target = block.obsolete_previous.setdefault(match.group(1), [])
+            self.target.append(piece)
+        elif rest.startswith('"') and self.target is not None:
+            self.target.append(self._string(rest))
+        elif obsolete:
+            raise self.fail("expected msgctxt, msgid or a string after '#~|'")
+        # a bare or unusual '#|' line: let polib judge it
+
+    def _strings(self, rest: str, obsolete: bool) -> None:
+        match = _KEYWORD_RE.match(rest)
+        if match:
+            self._keyword(match.group(1), match.group(2), obsolete)
+        elif rest.startswith('"'):
+            if self.current is None or self.target is None:
+                raise self.fail("string without a keyword before it")
+            self._check_obsolete(obsolete)
+            self.target.append(self._string(rest))
+            self.current.string_lines[self._last_keyword].append(self.lineno)
+        elif obsolete and not rest:
+            raise self.fail("empty '#~' line")
+        else:
+            raise self.fail(f"syntax error: {rest[:40]!r}")
+
+    def _keyword(self, keyword: str, rest: str, obsolete: bool) -> None:
+        if keyword.startswith("msgstr["):
+            keyword = "msgstr[]"
+        block = self._block_for(keyword, obsolete)
+        if keyword in ("msgid_plural", "msgstr[]"):
+            raise self.fail("plural entries (msgid_plural/msgstr[N]) are not supported")
+        if block.has(keyword):
+            raise self.fail(f"a second {keyword} in the entry on line {block.line}")
+        self.target = block.strings[keyword] = [self._string(rest)]
+        block.string_lines[keyword] = [self.lineno]
+        self._last_keyword = keyword
+
+    def _block_for(self, keyword: str, obsolete: bool) -> _Block:
+        """Find (or start) the entry a keyword line belongs to, checking the keyword order."""
+        current = self.current
+        if keyword in ("msgctxt", "msgid"):
+            if current is not None and current.has("msgstr"):
+                self._finish_current()
+                current = None
+            if current is None:
+                current = self.current = self.pending
+                self.pending = _Block(line=0)
+                current.obsolete = obsolete
+            elif keyword == "msgctxt" or current.has("msgid"):
+                raise self.fail(f"missing msgstr for the msgid on line {current.line}")
+            if keyword == "msgid":
+                current.line = self.lineno
+        elif current is None or not current.has("msgid"):
+            raise self.fail(f"{keyword} without a msgid before it")
+        self._check_obsolete(obsolete)
+        return current
+
+    def _check_obsolete(self, obsolete: bool) -> None:
+        if self.current is not None and self.current.obsolete != obsolete:
+            raise self.fail("inconsistent use of '#~' inside one entry")
+
+    def _string(self, text: str) -> str:
+        """The raw contents of one quoted string, checked for termination and escapes."""
+        match = _STRING_RE.match(text)
+        if not match:
+            if _UNTERMINATED_RE.fullmatch(text):
+                raise self.fail("unterminated string (missing closing '\"')")
+            if text.startswith('"'):
+                raise self.fail("unescaped '\"' or text after the closing '\"'")
+            raise self.fail("expected a quoted string")
+        content = match.group(1)
+        if "\\" in content:
+            for escape in _ESCAPE_RE.finditer(content):
+                if escape.group(1) not in _READABLE_ESCAPES:
+                    raise self.fail(f"unsupported escape sequence '\\{escape.group(1)}'")
+        return content
+
+    def _finish_current(self) -> None:
+        current = self.current
+        if current is None:
+            return
+        if not current.has("msgstr"):
+            raise self.fail(f"missing msgstr for the msgid on line {current.line}", current.line)
+        self.blocks.append(current)
+        self.current = None
+        self.target = None
+
+
+def _is_header_block(block: _Block) -> bool:
+    return not block.obsolete and not block.has("msgctxt") and block.raw("msgid") == ""
+
+
+def _build_catalog(blocks: list[_Block], po: polib.POFile, path: str) -> Catalog:
+    """Pair the scanner's blocks with polib's entries and check catalog-level rules."""
+    header = next((b for b in blocks if _is_header_block(b)), None)
+    for block in blocks:
+        if block.raw("msgid") == "" and block.has("msgctxt") and not block.obsolete:
+            raise CatalogError(f"{path}:{block.line}: an empty msgid with a msgctxt is not supported")
+    bodies = [b for b in blocks if b is not header]
+    entries = list(po)
+    if len(entries) != len(bodies):  # polib and the scanner disagree: should never happen
+        raise CatalogError(f"{path}: cannot parse: {len(entries)} entries for polib, {len(bodies)} found")
+    seen: dict[tuple[str | None, str], int] = {}
+    if header is not None:
+        seen[(None, "")] = header.line
+    result = []
+    for block, item in zip(bodies, entries):
+        entry = _entry(block, item, path)
+        if entry.key in seen:
+            raise CatalogError(
+                f"{path}:{block.line}: duplicate message: same msgctxt and msgid as on line {seen[entry.key]}"
+            )
+        seen[entry.key] = block.line
+        result.append(entry)
+    fields, flags, comments = (), (), ()
+    if header is not None:
+        fields = tuple((k, v) for k, v in po.metadata.items())
+        flags = tuple(po.metadata_is_fuzzy or ())
+        comments = tuple(header.translator)
+        _check_charset(header, path)
+    return Catalog(header_comments=comments, header_fields=fields, header_flags=flags, entries=tuple(result))
+
+
+def _entry(block: _Block, item: polib.POEntry, path: str) -> Entry:
+    """One Entry from polib's values and the scanner's comments."""
+    if item.msgid != polib.unescape(block.raw("msgid") or ""):
+        raise CatalogError(f"{path}:{block.line}: cannot parse this entry (polib read {item.msgid[:30]!r})")
+    previous_msgid, previous_msgctxt = item.previous_msgid, item.previous_msgctxt
+    if block.obsolete:
+        raw = block.obsolete_previous
+        previous_msgid = polib.unescape("".join(raw["msgid"])) if "msgid" in raw else None
+        previous_msgctxt = polib.unescape("".join(raw["msgctxt"])) if "msgctxt" in raw else None
+    if "msgid_plural" in block.obsolete_previous or item.previous_msgid_plural is not None:
+        raise CatalogError(f"{path}:{block.line}: plural entries (previous msgid_plural) are not supported")
+    if previous_msgctxt is not None and previous_msgid is None:
+        raise CatalogError(f"{path}:{block.line}: a previous msgctxt ('#| msgctxt') without a previous msgid")
+    return Entry(
+        msgid=item.msgid,
+        msgstr=item.msgstr,
+        msgctxt=item.msgctxt,
+        flags=tuple(f for f in item.flags if f),
+        references=tuple(block.references),
+        extracted_comments=tuple(block.extracted),
+        translator_comments=tuple(block.translator),
+        previous_msgid=previous_msgid,
+        previous_msgctxt=previous_msgctxt,
+        obsolete=bool(item.obsolete),
+        line=block.line,
+    )
+
+
+def _check_charset(header: _Block, path: str) -> None:
+    """We only read and write UTF-8; CHARSET is the untouched template placeholder."""
+    for raw, line in zip(header.strings["msgstr"], header.string_lines["msgstr"]):
+        match = _CHARSET_RE.search(raw) if "content-type" in raw.lower() else None
+        if match:
+            charset = match.group(1).removesuffix("\\n")
+            if charset.upper() not in ("UTF-8", "CHARSET"):
+                raise CatalogError(
+                    f"{path}:{line}: charset {charset!r} in Content-Type; transkit reads and writes UTF-8 only"
+                )
+
+
+# =========================================================================== writing
+
+# gettext 0.21's format_language[] order, which is the order msgcat prints them.
+_FORMAT_LANGUAGES = (
+    "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript",
+    "scheme", "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal",
+    "smalltalk", "qt", "qt-plural", "kde", "kde-kuit", "boost", "tcl", "perl",
+    "perl-brace", "php", "gcc-internal", "gfc-internal", "ycp",
+)
+_FORMAT_RANK = {lang: rank for rank, lang in enumerate(_FORMAT_LANGUAGES)}
+_RANGE_RE = re.compile(r"range:\s*(\d+)\s*\.\.\s*(\d+)\Z")
+_REFERENCE_RE = re.compile(r"(.*):(\d+)\Z", re.DOTALL)
+_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v", "\\": "\\", '"': '"'}
+_NEEDS_ESCAPE_RE = re.compile(r'[\a\b\f\n\r\t\v\\"]')
+
+
+def _format_header(catalog: Catalog) -> str:
+    msgstr = "".join(f"{name}: {value}\n" for name, value in catalog.header_fields)
+    return _format_entry(Entry(msgid="", msgstr=msgstr, flags=catalog.header_flags,
+                               translator_comments=catalog.header_comments))
+
+
+def _format_entry(entry: Entry) -> str:
+    """One message as write-po.c's message_print / message_print_obsolete."""
+    lines: list[str] = []
+    lines.extend(_comment_lines("#", entry.translator_comments))
+    lines.extend(_comment_lines("#.", entry.extracted_comments))
+    lines.extend(_reference_lines(entry.references))
+    flags, wrap = _canonical_flags(entry.flags, entry.msgstr)
+    if flags:
+        lines.append("#, " + ", ".join(flags))
+    previous_prefix = "#~| " if entry.obsolete else "#| "
+    if entry.previous_msgctxt is not None and entry.previous_msgid is not None:
+        lines.extend(_wrap_string(previous_prefix, "msgctxt", entry.previous_msgctxt, wrap))
+    if entry.previous_msgid is not None:
+        lines.extend(_wrap_string(previous_prefix, "msgid", entry.previous_msgid, wrap))
+    prefix = "#~ " if entry.obsolete else ""
+    if entry.msgctxt is not None:
+        lines.extend(_wrap_string(prefix, "msgctxt", entry.msgctxt, wrap))
+    lines.extend(_wrap_string(prefix, "msgid", entry.msgid, wrap))
+    lines.extend(_wrap_string(prefix, "msgstr", entry.msgstr, wrap))
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _comment_lines(marker: str, items: tuple[str, ...]) -> list[str]:
+    """'# text' per line, a bare '#' for an empty one (message_print_comment)."""
+    return [f"{marker} {line}" if line else marker for item in items for line in item.split("\n")]
+
+
+def _reference_lines(references: tuple[str, ...]) -> list[str]:
+    """'#:' lines packed up to the page width, as message_print_comment_filepos does."""
+    if not references:
+        return []
+    lines, current, column = [], "#:", 2
+    for ref in _canonical_references(references):
+        length = len(ref.encode("utf-8")) + 1
+        if column > 2 and column + length > PAGE_WIDTH:
+            lines.append(current)
+            current, column = "#:", 2
+        current += " " + ref
+        column += length
+    lines.append(current)
+    return lines
+
+
+def _canonical_references(references: tuple[str, ...]) -> list[str]:
+    """gettext's view: (file, line number) pairs, once each; './' is dropped when printing."""
+    seen: set[tuple[str, int | None]] = set()
+    result = []
+    for ref in references:
+        match = _REFERENCE_RE.match(ref)
+        name, number = (match.group(1), int(match.group(2))) if match else (ref, None)
+        if (name, number) in seen:
+            continue
+        seen.add((name, number))
+        while name.startswith("./"):
+            name = name[2:]
+        result.append(name if number is None else f"{name}:{number}")
+    return result
+
+
+def _canonical_flags(flags: tuple[str, ...], msgstr: str) -> tuple[list[str], bool]:
+    """Flags in the order msgcat prints them, and whether the entry's strings are wrapped."""
+    fuzzy = "fuzzy" in flags and msgstr != ""
+    formats: dict[str, str] = {}
+    range_flag: str | None = None
+    wrap = True
+    unknown: list[str] = []
+    for flag in flags:
+        kind = _flag_kind(flag)
+        if kind is None:
+            if flag not in unknown and flag != "fuzzy":
+                unknown.append(flag)
+        elif kind[0] == "format":
+            formats[kind[1]] = flag.removeprefix("possible-")
+        elif kind[0] == "range":
+            range_flag = kind[1]
+        elif kind[0] == "wrap":
+            wrap = kind[1] == "yes"
+    ordered = ["fuzzy"] if fuzzy else []
+    ordered.extend(formats[lang] for lang in sorted(formats, key=_FORMAT_RANK.__getitem__))
+    if range_flag:
+        ordered.append(range_flag)
+    if not wrap:
+        ordered.append("no-wrap")
+    return ordered + unknown, wrap
+
+
+def _flag_kind(flag: str) -> tuple[str, str] | None:
+    """Classify a flag the way gettext's po_parse_comment_special does."""
+    if flag in ("wrap", "no-wrap"):
+        return ("wrap", "no" if flag == "no-wrap" else "yes")
+    match = _RANGE_RE.match(flag)
+    if match:
+        return ("range", f"range: {int(match.group(1))}..{int(match.group(2))}")
+    if flag.endswith("-format"):
+        lang = flag.removesuffix("-format")
+        for prefix in ("possible-", "no-", ""):
+            if lang.startswith(prefix) and lang[len(prefix):] in _FORMAT_RANK:
+                return ("format", lang[len(prefix):])
+    return None
+
+
+# =========================================================================== wrapping
+
+
+def _wrap_string(prefix: str, keyword: str, value: str, wrap: bool) -> list[str]:
+    """The lines for ``keyword "value"``: write-po.c's wrap() without the indent style.
+
+    The value is cut after each '\\n'; each portion is escaped, then broken where
+    libunistring allows a break and the line would exceed the page width. When
+    the first portion does not fit (or more portions follow) the first line is
+    ``keyword ""``.
+    """
+    after_break = len(prefix) + 1  # continuation lines start with prefix + '"'
+    width = (PAGE_WIDTH if wrap else _NO_WRAP_WIDTH) - 1 - after_break
+    first_startcol = len(keyword) + 2 - 1  # 'keyword "' minus the continuation indent
+    portions = _portions(value)
+    lines: list[str] = []
+    first = True
+    for index, portion in enumerate(portions):
+        text, glued = _escape(portion)
+        startcol = first_startcol if first else 0
+        breaks = _breaks(text, glued, width, startcol)
+        if first and text and (index + 1 < len(portions) or startcol > width or breaks):
+            lines.append(f'{prefix}{keyword} ""')
+            first, startcol = False, 0
+            breaks = _breaks(text, glued, width, startcol)
+        head = f"{prefix}{keyword} " if first else prefix
+        start = 0
+        for cut in breaks:
+            lines.append(f'{head}"{text[start:cut]}"')
+            head, start = prefix, cut
+        lines.append(f'{head}"{text[start:]}"')
+        first = False
+    return lines
+
+
+_NO_WRAP_WIDTH = 2**31 - 1  # INT_MAX, as for a no-wrap entry
+
+
+def _portions(value: str) -> list[str]:
+    """Split after each newline; an empty value is one empty portion."""
+    if "\n" not in value:
+        return [value]
+    pieces = value.split("\n")
+    portions = [piece + "\n" for piece in pieces[:-1]]
+    if pieces[-1]:
+        portions.append(pieces[-1])
+    return portions
+
+
+def _escape(portion: str) -> tuple[str, frozenset[int]]:
+    """The escaped text and the positions that must not start a line (inside an escape)."""
+    if not _NEEDS_ESCAPE_RE.search(portion):
+        return portion, frozenset()
+    out: list[str] = []
+    glued: set[int] = set()
+    for char in portion:
+        escape = _ESCAPES.get(char)
+        if escape is None:
+            out.append(char)
+        else:
+            out.append("\\" + escape)
+    text = "".join(out)
+    position = 0
+    for piece in out:
+        if len(piece) == 2:
+            glued.add(position + 1)
+        position += len(piece)
+    if portion.endswith("\n"):
+        glued.add(len(text) - 2)  # write-po.c: never break just before the final "\n"
+    return text, frozenset(glued)
+
+
+def _breaks(text: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
+    """Indices of ``text`` that start a new line (u8_width_linebreaks with overrides)."""
+    total = len(text) if text.isascii() else _text_width(text)  # ASCII: an upper bound
+    if startcol + total <= width:
+        return []  # fast path: it fits, so no break can be inserted
+    return _width_linebreaks(text, glued, width, startcol)
+
+
+# ---------------------------------------------------------------- UAX #14, libunistring 1.0
+
+# Line break classes as numbered in libunistring 1.0's lbrktables.h; 0..32 index
+# the pair table, the others are resolved by the algorithm itself.
+_WJ, _GL, _B2, _BA, _BB, _HY, _CL, _CP1, _CP2, _EX, _IN, _NS, _OP1, _OP2, _QU = range(15)
+_IS, _NU, _PO, _PR, _SY, _AL, _H2, _H3, _ID1, _ID2, _JL, _JV, _JT, _HL, _RI = range(15, 30)
+_ZWJ, _EB, _EM = 30, 31, 32
+_BK, _CR, _LF, _CM, _ZW, _SP, _CB, _AI, _SA, _XX = range(33, 43)
+_HL_BA = 100  # runtime only: Hebrew letter followed by a hyphen or BA (LB21a)
+_RESOLVE = {_AI: _AL, _CB: _ID1, _SA: _AL, _XX: _AL}  # UTF-8 is not a CJK encoding
+
+_PROHIBITED, _POSSIBLE, _MANDATORY = 0, 1, 2
+
+# unilbrk_table[last][this] (lbrktables.c): D = direct break, I = break only
+# after spaces, P = no break.
+_PAIR_ROWS = (
+    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII",
+    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII",
+    "PIPIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PDDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII",
+    "PDDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIPDDIPDIIPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIDDIPIIIPIDDDDDDDIDIDD",
+    "PIDIDIPPPPIIDDIPDIIPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP",
+    "PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP",
+    "PIIIIIPPPPIIPPIPIIIPIIIIIIIIIIIII",
+    "PIDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD",
+    "PIDIDIPPPPIIIIIPIDDPIDDDDDDDIDIDD",
+    "PIDIDIPPPPIIIIIPIDDPIIIIIIIIIDIII",
+    "PIDIDIPPPPIIDDIPIDDPDDDDDDDDIDDDD",
+    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI",
+    "PIDIDIPPPPIIDDIPDIDPDIIDDIIDDDDDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD",
+    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD",
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIIDIPIIIPIDDIIDDDIDIII",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD",
+)
+_PAIR = tuple(tuple("DIP".index(c) for c in row) for row in _PAIR_ROWS)
+_DIRECT, _INDIRECT = 0, 1
+
+# Every code point's line break class and column width, as libunistring 1.0
+# (Unicode 14.0) has them: its unilbrkprop table and uc_width(cp, "UTF-8").
+# Run-length encoded (a byte class*4 + width+1, then the run length as a
+# LEB128 varint), zlib-compressed, base85. tests/catalog/test_pofile.py
+# rebuilds it from the installed libunistring and compares.
+_UNICODE_DATA = (
+    "c-rk*O>A9971sRRpLgGT*Y?Ywe-hhCotM-}?8HsuU`mp@)TK_<HpeY(g><KSDO44zklYG{km3LlM"
+    "WUe0i^?JrMS7{<V!S~@qUr`!2*d&eETHOwMOm?6L07;6wS4E?YvcT=f_)a}&D@zYXU@;eIcLuE>T"
+    "23hud6HiyXtD|x@xNhMQT|s;depJsd4!_qjm!xSBu#hO{T4AY!0KC+c&3jH42=o@fCG-G{%Z0wQN"
+    "ZBG(c!I6={rNq=m0uw4i!sPSKv8q6xt7O;5Ej1OOr+=~-S%7^O-7M5KHpN_>;jpvj)Wc(9ZNZWZk"
+    "We4u<neg0|#<M<gcgjO$O#2?F*2d38yZS+IBIu`7zB^~M)Vlqnx0%>38xwfGre%E5Qq!uA0)?IA#"
+    "+T;TN#=v4KSh<+-zA~z4+>c?m=X@Rf<e1s-Ys@9D4BD$@O}nv1VN`jj#Yey%0Iwt7pvPR-Lqrpxr"
+    "$g*hn)bsNl%MP>I^|VYxbGUDb}hbm|AaEHbLL@)N3fptq5-?nFZE)`^4_u%JzxR&JEUFK9<MSUqo"
+    "AUfG(}5dWJt(7>n?K@3*LXJ>MdX_rmTZy8ju6J3JLb)9g;=xC)!gXt7z4DKfrcc(H4gh>?C+y*&p"
+    "i$Sl7ZGxB_KpA2@fGb~`O48rvpuNQCmu5~tv+JUuZq#e7+`x;jx>`aEu^5iC;yHPbaBbID)aEp1&"
+    "}<~5O*8PF}I+yfXaIr63ptw2M}6?hR0rl2<^3<*wojrVBXOd;DQSHgRXesoB{O<Y={qQE>iA*bHb"
+    "^Syjh#rA5GZ{S!mI8|Ath1wF!zp2$0q#dp-#oQ%gQ;U_%JKH7=G4|qJRA}^%udBXZPl8=m{bW5QI"
+    "EGw@gMHBAo7jg<`@>Z~6Wkj5TE;Q99t-EXZ^I<+IqpYG$ADbLsvX7Pp)K|z>`7U5hXv-~Y#6`?Yi"
+    "kN;Fvon9^Bs?T9o$X@m1CtB`A9QW=r)R(zhmpRkKF+pJn6phO}3w+Z`VzK5c5spSNCIX7qh<M7QR"
+    "JnE!sK$;`1+k?&W9cQ8_z$%Nue3-m2YyhdI9YpQ`!~@y#LlDjI|CM`6>?V-$M9$j25xqbw$-&gTX"
+    "$BB2%zlL|H3!ABa(u3<!n1~p5gbH9I*MOsfF4vSFF^$gSvS^yYItt(M`ObogWH^Lsd&2GiO%_^CD"
+    "4tqsV<^f*{yc9BaPkfZIv#G8`jDum>)wEef<6_!+|7fuNQ9dXzvVqd(y{;~`?w?v`4xkQcnZFb&&"
+    "iIJ)z6|{wUlZYkw>YS?a+xE!)R8X@Zp2(Fw>ZW%szD3lI%u4)eOFu;l*-5ZsI1m}^mz=2Jf*|k6p"
+    "oayjmabIhf5C3shlrPLPx-5J*48Kn_YIamX8o$ovs8B=;B@F&(RNcX($Od+@_U@H(>%}_oHQV=Yp"
+    "eX2U@<GeBFVQC$Y-S8<6empv}iV*O|o31wE%05FZ!#OHZ3zeMfs-iKUe1dTIvr&d3#*frAp;!VbA"
+    "n>H@o(jGZHbXUZ5HL=jA-kG-40EGLM>IluxWDgy@mez;u2K>#bbt#K%ZbIZU(ivD4=Q5Bw5uR*q#"
+    "(Lhg}3VNq|<;o+{LQdwKDV5{Pk_li9ueTKqhFIDNV-_p2Y6b7p6bg*11zJ_xtZ?dp5y0%UqTx-KK"
+    "rtr|4p{SQOwrHP3Ot@ug?5VW3nMV@uHKJ%-^Z}uLC_eKJu=Bu63AKZVYgZ%yfV%pfOXPb0d8SMN-"
+    "Z)0&jGst-NIbLW;9Y5kyT_{X;4Gxb4H|!GAk<eF#xu9tdu%dXj9N0a=M5Bre_O`p~V`9)rIT<FqJ"
+    "MLR4>MymU--ZiCc^o325m;ujxygM$x|q!1V13*4}{r7Gl2h;Mi<x?oQAf$0`H`tjqzCXn5jIm~`z"
+    "E3EhT%cB?ljzdzED{66OJ2A|eZ+>}Y2*7w;z>JYVYxH%r=>Lwq2n)3o=db#I#Srb3|3E(Fe@;v1g"
+    "oUoE!&<wZomRru-#KqviXPS4;fmN=QQ8>KYR;h5njczFS+(yH_r#41iW5W)pG41p$EX1erR=9n1m"
+    "VdR&yuGGfbWOQvR<m_CFyn585x~T@?^r-@z_-m>jOhP$g|m#m5xFB^zW_Y7(U=`{6X+f8rS8L1bk"
+    "4o;7BBc`x?$Y>MvZ2mgzv*;iA4rEgA6<2tU1TckgscclAUE9!QuXfjkTFrMPZl*y^_?BJ?oy*Uvn"
+    "RxIA!mH=yS4#xP&xS(_D8Do;uAXV)+(jElE(Z;a-nX+T-i+>PWj^+=pbvR1rg0allZVn=&QEdU%q"
+    "4gqV{dGDVUg#e&7Lpe7up94E@8guQ8hFR<^ENM$4$h$OOd@-p0ys4lTZ^Ksz#ga{c|u^`@d6d%C8"
+    "uapTSLoNww8G)ZsUl_X!ci}GFg}ZPU{vQa9m-Ynv@`-R|(Ou?JSOc*&T19MG%}A}{J-CV(w~Cm%s"
+    "w>Fol`u$u)10r+lL%9%ID5j|yRpOpdGIV!kF)xaBqc}GM(hV&bf>iC_7uh?0JKO`u-@H_ks^&y=h"
+    "Y+l-LS-g_cg>n1>{3mE)yjYT@rD1WF!W2WAo+rzN!^+qw16z#f!F3Gg)zLMi&#o6o|Q7V1juB+c|"
+    "SyO9almc@w!Y#BJbvR9<0a!Ds+uc{o7d2vN@O*ki~*o-JQUP|GYGL!ADWA|w`cA`Ezbqg$FnXdg#"
+    "H)Amp|dYu1EVLZ(_xtXRnH(%FNf^6w9QlOK_P#V=+aI;)hzv=rSdYhAw-GM7p!}3_1mP*XSl2CB!"
+    "bhN5Vu_$|F-$y{Y7LHc}MYJDJS{9LW<8#Q3E$syEtS<`#5wbH|)rR&-#f}p&JbF2=#Ys4alW>shc"
+    "@*XGG#438fnEZhG$fBem#cdXF#IGv8s_nuY623P_BNyt887{bl5Kv=N`dZik$$(YW1HR75(e6|7p"
+    "WqW^|DY$_xk}(vzggNF3CxOHPj@RJI3WJ&d*3+Kw8c@)&-_K!Uaa;gNCN0Hh{PHV#Y6EDNLnwk1q"
+    "?yOoy|}<DgT+oRy@W%eRt+acPmUawA3LI<>eY%jGV~)mV=55x^PSgWHNYrRB1mbJbZX{G}lhj`Sy"
+    "#C#8NMlsAi$W~-1GQN$yjOKws49@HZBUhO5d1mm`<u9Y<~6UIfTSd?geS)8csfE>6g`BoDx$k0ZX"
+    "nhy{cYY)iMbeoLGpqcwtGwh%vWx*M<LL75kl{wWP3tF;ZE}g+z$f5Bt>ZjoyoJ>(~Ssr<T&T(B4="
+    "OnFaoN1+i;cm>;%d)myR%%N#K>amru_P-Fm8^SazA_@zGse|lIS7ZDEv~?e;pCU=`PICk87bSyo2"
+    "_M_uO`mwYh_XNAlGw(Aj;DO?*LpK)8aDYIJShf7(=ppzA%q&*{<zlDTVSV*MwwCx#e+%G1-mE*-E"
+    "Qb5j^}%OR0`k{I-&!_P!-cL!pU_dOZnWqOSyIrB1(8;kP^KBKUpZ&Y4l1?9pv+bNV|sntlo%qU3}"
+    "cQQ_AU^gEfSuZ4FWqIWE=;zW>l4lMdaDC>AESCsSH<hW0ulq{E$ycCRCx?MPVJHk&QdPa`H7wNos"
+    "1=XDo39d;qoSU_g3iWF`<nCXyA$6DImG?}TcD3-=hgWbFRzPM2g1Z|!9Gf*^XcouNy>7yl7JV7i*"
+    "_(1@P2N=O8DQQ&Px%=z#xM3)!vpjW=I;>Z9}p9oE<z9dKtkhS;WJ?uEpk0BT<1&Lpl7gZB)q2R>A"
+    ")^f{){M#>HOCaz8lp&W%(Yg3ax4Ny|=o*QS}!IkNuGszQqOcIl659JTA!`KLv@a3Yu>oyg!?FAp9"
+    "YPj{i~~qanGj<&lWOpA^Rr@SKSM=RX_X)eu01Av)@DT|%_1!UyHM&~8N_MZaR!YoK&5eU^_FU#(#"
+    "0bnr2Kda10$+3*<j@QZTcShZMHaUrV+mW9Vy{u$d|h%~q0-wK;^wo;MZMvrL^!HA|(*-$tM{2%DT"
+    "I#nF%*y4pwqZsIDfGTpQ@O!Y6^_qq0jg#&zkm249)zde!UaL@@(_bBR=3>(wy=YzSV&e40+{G8KE"
+    "4ROBxLTpy5+GSqE-z9pV7Xl@+C?kMMQg@si~}z5cm({Rf-8H*nQuq#ESJCvwWfhlce~bhI0I~pRS"
+    "Liq6;lNzRYAn_(${X8>w_za8(hg<lgo9WW&y)R1H0KZRqVQ?(CVUzU1ljQ5Th}_4BBQ5*}#ICF=X"
+    "96pgD-K8rrCc*MvLJHk}A<-RX{j>S`TBuXY;rbYVM*YjmK@&H$mM)18#EPE3c<jzg`w^Efq1sa?9"
+    "3I#2}dOeBR=;NUn$J_D(hfO113anl{3r(l}A15I^|K+>tXeQ4{<%bMwA4m-KDldfTguCcl2!$I~M"
+    "osV#c-A5mrjp{di^YUSw<Z=IexUBq#DqQ_{{Xa@<0c`"
+)
+
+
+def _load_unicode_data() -> tuple[bytes, bytes]:
+    """Expand the runs into two 0x110000-byte lookup tables (class, width >= 0).
+
+    The classes libunistring resolves at run time for a non-CJK encoding
+    (AI, CB, SA, XX) are resolved here once.
+    """
+    data = zlib.decompress(base64.b85decode("".join(_UNICODE_DATA)))
+    classes, widths = [], []
+    index = 0
+    while index < len(data):
+        value, length, shift = data[index], 0, 0
+        index += 1
+        while True:
+            byte = data[index]
+            index += 1
+            length |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                break
+        classes.append(bytes([value >> 2]) * length)
+        widths.append(bytes([max((value & 3) - 1, 0)]) * length)
+    resolve = bytes(_RESOLVE.get(value, value) for value in range(256))
+    return b"".join(classes).translate(resolve), b"".join(widths)
+
+
+_CLASSES, _WIDTHS = _load_unicode_data()
+
+
+class _CodeMap(dict[int, str]):
+    """str.translate table: code point -> chr(class << 2 | width), filled on first use."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = chr(_CLASSES[code] << 2 | _WIDTHS[code])
+        return value
+
+
+class _WidthMap(dict[int, str]):
+    """str.translate table: code point -> chr(width), filled on first use."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = chr(_WIDTHS[code])
+        return value
+
+
+_CODES = _CodeMap()
+_WIDTH_CHARS = _WidthMap()
+_RUN_RE = re.compile(r"(.)\1*", re.DOTALL)
+
+# Classes for which a second character of the class right after a first one
+# never allows a break nor changes the state: such runs are skipped whole.
+_STABLE = frozenset(
+    [c for c in range(33) if _PAIR[c][c] != _DIRECT and c not in (_RI, _ZWJ)] + [_SP, _ZW, _CM, _ZWJ]
+)
+
+
+def _text_width(text: str) -> int:
+    """Columns as uc_width counts them (control characters, width -1, count 0)."""
+    widths = text.translate(_WIDTH_CHARS)
+    return len(widths) - widths.count("\x00") + widths.count("\x02")
+
+
+def _width_linebreaks(text: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
+    """Port of u8_possible_linebreaks_loop + u8_width_linebreaks_internal (libunistring 1.0).
+
+    One pass: the break opportunity before each character depends only on what
+    precedes it, so the width logic runs right behind it. Runs of one class
+    (a word, spaces) are handled at their first character and skipped, which is
+    where the speed comes from. Returns the indices where a line break is
+    inserted.
+    """
+    pair, stable = _PAIR, _STABLE
+    codes = text.translate(_CODES)
+    prev_prop = last_prop = _BK
+    seen_space = False
+    ri_count = 0
+    inserted: list[int] = []
+    last_p = -1
+    last_column = startcol
+    piece_width = 0
+    for run in _RUN_RE.finditer(codes):
+        index, end = run.span()
+        code = ord(codes[index])
+        prop, char_width = code >> 2, code & 3
+        while True:
+            # ---- the break opportunity before this character
+            if prop == _BK or prop == _LF or prop == _CR:
+                brk = _MANDATORY
+                prev_prop = prop
+                last_prop = _BK
+                seen_space = False
+            else:
+                if prop == _SP:
+                    brk = _PROHIBITED
+                    seen_space = True
+                elif prop == _ZW:
+                    brk = _PROHIBITED
+                    last_prop = _ZW
+                    seen_space = False
+                elif prop == _CM or prop == _ZWJ:
+                    if last_prop == _BK:
+                        brk = _PROHIBITED
+                        last_prop = _AL
+                        seen_space = False
+                    elif last_prop == _ZW or seen_space:
+                        brk = _POSSIBLE
+                        last_prop = _AL
+                        seen_space = False
+                    else:
+                        brk = _PROHIBITED
+                else:
+                    if last_prop == _BK:
+                        brk = _PROHIBITED
+                    elif last_prop == _ZW:
+                        brk = _POSSIBLE
+                    elif prev_prop == _ZWJ:
+                        brk = _PROHIBITED
+                    elif last_prop == _RI and prop == _RI:
+                        brk = _POSSIBLE if seen_space or ri_count % 2 == 0 else _PROHIBITED
+                    elif prev_prop == _HL_BA:
+                        brk = _PROHIBITED
+                    else:
+                        kind = pair[last_prop][prop]
+                        brk = _POSSIBLE if kind == _DIRECT or (kind == _INDIRECT and seen_space) else _PROHIBITED
+                    last_prop = prop
+                    seen_space = False
+                prev_prop = _HL_BA if prev_prop == _HL and (prop == _HY or prop == _BA) else prop
+            ri_count = ri_count + 1 if prop == _RI else 0
+            # ---- the width logic, with gettext's overrides (no break inside an escape)
+            if brk != _PROHIBITED and index in glued:
+                brk = _PROHIBITED
+            if brk != _PROHIBITED:
+                if last_p >= 0 and last_column + piece_width > width:
+                    inserted.append(last_p)
+                    last_column = 0
+                if brk == _MANDATORY:
+                    last_p, last_column, piece_width = -1, 0, 0
+                else:
+                    last_p = index
+                    last_column += piece_width
+                    piece_width = char_width
+            else:
+                piece_width += char_width
+            index += 1
+            if index == end:
+                break
+            if prop in stable:  # the rest of the run changes nothing but the width
+                if prev_prop == _HL_BA:
+                    prev_prop = prop
+                piece_width += (end - index) * char_width
+                break
+    if last_p >= 0 and last_column + piece_width > width:
+        inserted.append(last_p)
+    return inserted
