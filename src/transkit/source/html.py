@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -501,11 +502,11 @@ def _split(body: list[Token], options: WalkOptions, line: int) -> tuple[list[Seg
     """Split a unit's body into sentence segments (or keep it whole) and the white space between."""
     if options.segmentation == "paragraph":
         return [_segment(body, line)], []
-    flat, positions = _flatten(body)
+    flat, starts = _flatten(body)
     spans = _depth_zero(sentence_spans(flat, options.language), flat)
     if len(spans) <= 1:
         return [_segment(body, line)], []
-    pieces = _cut(body, positions, spans)
+    pieces = _cut(body, starts, len(flat), spans)
     segments = []
     gaps = []
     current_line = line
@@ -518,18 +519,20 @@ def _split(body: list[Token], options: WalkOptions, line: int) -> tuple[list[Seg
     return segments, gaps
 
 
-def _flatten(tokens: list[Token]) -> tuple[str, list[tuple[int, int]]]:
-    """One string for the sentence splitter; positions[i] = (token index, offset in its text)."""
+def _flatten(tokens: list[Token]) -> tuple[str, list[int]]:
+    """One string for the sentence splitter, and where each token starts in it."""
     chars: list[str] = []
-    positions: list[tuple[int, int]] = []
-    for index, (kind, value) in enumerate(tokens):
-        if kind == "text":
-            chars.append(value)
-            positions.extend((index, offset) for offset in range(len(value)))
-        else:
-            chars.append({"open": OPEN, "close": CLOSE, "atom": ATOMIC}[kind])
-            positions.append((index, 0))
-    return "".join(chars), positions
+    starts: list[int] = []
+    length = 0
+    for kind, value in tokens:
+        starts.append(length)
+        piece = value if kind == "text" else _MARKERS[kind]
+        chars.append(piece)
+        length += len(piece)
+    return "".join(chars), starts
+
+
+_MARKERS = {"open": OPEN, "close": CLOSE, "atom": ATOMIC}
 
 
 def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]]:
@@ -551,12 +554,17 @@ def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]
     return merged
 
 
-def _cut(body: list[Token], positions: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[str, list[Token]]]:
+def _cut(
+    body: list[Token], starts: list[int], length: int, spans: list[tuple[int, int]]
+) -> list[tuple[str, list[Token]]]:
     """Token slices for each span, with the white space before it."""
+
     def split_at(flat_index: int) -> tuple[int, int]:
-        if flat_index >= len(positions):
+        """(token index, offset in that token) of a position in the flat string."""
+        if flat_index >= length:
             return len(body), 0
-        return positions[flat_index]
+        index = bisect_right(starts, flat_index) - 1
+        return index, flat_index - starts[index]
 
     result = []
     previous_end = 0
