@@ -24,5 +24,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+## bench: transkit and translate-toolkit side by side on a generated corpus (BENCH_N=1000)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --n $${BENCH_N:-1000}
+
 clean:
 	rm -rf build .pytest_cache .hypothesis
