@@ -53,3 +53,46 @@ def make_project(root: Path, sources: dict[str, str | bytes], config: str | None
     if config is not None:
         (root / "transkit.toml").write_text(config, encoding="utf-8")
     return root
+
+
+def translate_catalog(path: Path, items: list[dict[str, str]]) -> None:
+    """Give a synced catalog translations in given states (tests/fixtures/status/*.json format).
+
+    Each item: msgid, msgstr, state (reviewed | machine | stale), optional previous
+    (the source the translation was made from) and provenance (machine drafts).
+    """
+    from dataclasses import replace
+
+    from transkit.catalog.pofile import read_catalog, write_catalog
+
+    wanted = {item["msgid"]: item for item in items}
+    catalog = read_catalog(path)
+    entries = []
+    for entry in catalog.entries:
+        item = wanted.get(entry.msgid)
+        if item is None or entry.obsolete:
+            entries.append(entry)
+            continue
+        fuzzy = item["state"] != "reviewed"
+        comments = (f"transkit-prefill: {item.get('provenance', 'mt test')}",) if item["state"] == "machine" else ()
+        entries.append(replace(
+            entry, msgstr=item["msgstr"], flags=("fuzzy",) if fuzzy else (),
+            translator_comments=comments, previous_msgid=item.get("previous"),
+        ))
+    write_catalog(path, replace(catalog, entries=tuple(entries)))
+
+
+def translated_sample(root: Path, config: str | None = None) -> Path:
+    """The sample article, synced, with the hand-made tr/ru translations of tests/fixtures/status."""
+    import json
+
+    from transkit.config import load_config
+    from transkit.pipeline import sync_project
+
+    make_project(root, {SAMPLE.name: SAMPLE.read_bytes()}, config)
+    report = sync_project(load_config(root))
+    assert report.ok, report.errors
+    table = json.loads((FIXTURES / "status" / "sample_translations.json").read_text(encoding="utf-8"))
+    for language, items in table.items():
+        translate_catalog(root / "locales" / language / SAMPLE.with_suffix(".po").name, items)
+    return root

@@ -57,8 +57,8 @@ def test_sync_build_status(project: Path) -> None:
     result = run("status", "--project", str(project))
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].split() == ["article", "lang", "translated", "fuzzy", "untranslated", "words", "done"]
-    assert lines[1].split() == ["a", "tr", "0", "0", "2", "0/3", "0%"]
+    assert lines[0].split() == ["article", "lang", "done", "reviewed", "machine", "stale", "untransl.", "words", "reviewed"]
+    assert lines[1].split() == ["a", "tr", "0.0%", "0", "0", "0", "2", "0/3"]
 
 
 def test_sync_check_exit_codes(project: Path) -> None:

@@ -8,14 +8,19 @@ that segment (the source text stays) with a warning naming file and line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from .catalog.model import Catalog, Entry
 from .errors import PlaceholderError
+from .prefill import provenance_of
 from .source.html import (
     KEEP_SOURCE,
+    AttributeUnit,
     ParsedPage,
     TextUnit,
     WalkOptions,
@@ -24,9 +29,29 @@ from .source.html import (
     serialize_page,
     walk_units,
 )
-from .source.inline import Piece, Placeholder, parse_translation
+from .source.inline import Paired, Piece, Placeholder, parse_translation
+from .status import entry_state
 
 RTL_LANGUAGES = frozenset("ar arc ckb dv fa he ks ku ps sd ug ur yi".split())
+
+
+@dataclass(frozen=True)
+class PagePolicy:
+    """Page-level edits decided by the publishing policy (``pipeline.build_project`` decides them).
+
+    ``alternates``: the ``<link rel="alternate" hreflang>`` list, as (hreflang,
+    href) pairs, replacing the source's own; None keeps the source's.
+    ``noindex``: a draft below the publish threshold. ``notice``: the site's own
+    (trusted) HTML snippet, inserted first in ``<main>``/``<article>``/``<body>``.
+    ``mark_drafts``: published fuzzy segments are wrapped in a ``<span
+    data-transkit="machine|stale">``; machine drafts also carry ITS 2.0
+    ``its-annotators-ref`` (and ``its-mt-confidence`` when prefill recorded a score).
+    """
+
+    alternates: tuple[tuple[str, str], ...] | None = None
+    noindex: bool = False
+    notice: str | None = None
+    mark_drafts: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +74,7 @@ class _Translator:
         self.warnings: list[str] = []
         self.segments = 0
         self.translated = 0
+        self.mark_drafts = False  # set for text units only: an attribute value cannot hold markup
 
     def __call__(self, msgid: str, placeholders: dict[int, Placeholder]) -> tuple[Piece, ...] | object | None:
         self.segments += 1
@@ -65,7 +91,45 @@ class _Translator:
             self.warnings.append(f"{where}: {exc}; the source text is used instead")
             return None
         self.translated += 1
+        if self.mark_drafts and entry.fuzzy:
+            return (Paired(Placeholder(0, "span", True, _draft_marker(entry)), pieces),)
         return pieces
+
+
+MT_ANNOTATOR = "urn:transkit:prefill"
+_ANNOTATOR_WORD = re.compile(r"[a-z][a-z0-9._-]*\Z")
+_CONFIDENCE = re.compile(r"(\d{1,3}(?:\.\d+)?)%\Z|([01](?:\.\d+)?)\Z")
+
+
+def _draft_marker(entry: Entry) -> Any:
+    """The span around a published fuzzy segment: state, and ITS 2.0 MT annotations for machine drafts."""
+    state = entry_state(entry)
+    span = etree.Element("span")
+    span.set("data-transkit", state)
+    provenance = provenance_of(entry) if state == "machine" else None
+    if provenance is not None:
+        words = provenance.lower().split()
+        names = []
+        for word in words:
+            if not _ANNOTATOR_WORD.match(word):
+                break
+            names.append(word)
+        span.set("its-annotators-ref", "mt-confidence|" + ":".join([MT_ANNOTATOR, *names]))
+        confidence = _confidence(words)
+        if confidence is not None:
+            span.set("its-mt-confidence", confidence)
+    return span
+
+
+def _confidence(words: list[str]) -> str | None:
+    """A score prefill recorded (``87%`` or ``0.87``) as ITS wants it: a number from 0 to 1."""
+    for word in words:
+        match = _CONFIDENCE.match(word)
+        if match:
+            value = float(match.group(1)) / 100 if match.group(1) else float(match.group(2))
+            if 0 <= value <= 1:
+                return f"{value:g}"
+    return None
 
 
 def build_page(
@@ -77,15 +141,20 @@ def build_page(
     options: WalkOptions,
     default_language: str,
     include_fuzzy: bool = False,
+    policy: PagePolicy = PagePolicy(),
 ) -> BuildResult:
     """The source page with every usable translation from ``catalog`` spliced in."""
     page = parse_page(data, source_path, default_language)
     options = WalkOptions(page.language, options.segmentation, options.include, options.exclude)
     units = walk_units(page, options)
     translator = _Translator(catalog, catalog_path, include_fuzzy)
-    fell_back = apply_translations(units, translator)
+    # Attributes first: text units copy inline elements, and the copies must carry translated attributes.
+    apply_translations([u for u in units if isinstance(u, AttributeUnit)], translator)
+    translator.mark_drafts = policy.mark_drafts
+    fell_back = apply_translations([u for u in units if not isinstance(u, AttributeUnit)], translator)
     _mark_fallbacks(page, fell_back)
     _set_language(page, target)
+    _apply_policy(page, policy)
     return BuildResult(serialize_page(page), tuple(translator.warnings), translator.segments, translator.translated)
 
 
@@ -110,3 +179,91 @@ def _set_language(page: ParsedPage, target: str) -> None:
         root.set("dir", "rtl")
     elif root.get("dir", "").lower() == "rtl":
         root.set("dir", "ltr")
+
+
+# --------------------------------------------------------------------------- publishing policy
+
+
+def _apply_policy(page: ParsedPage, policy: PagePolicy) -> None:
+    if policy.alternates is not None:
+        set_alternates(page, policy.alternates)
+    if policy.noindex:
+        set_noindex(page)
+    if policy.notice:
+        insert_notice(page, policy.notice)
+
+
+def _head(page: ParsedPage) -> Any:
+    root = page.tree.getroot()
+    head = root.find("head")
+    if head is None:
+        head = etree.Element("head")
+        root.insert(0, head)
+    return head
+
+
+def _is_alternate_language_link(element: Any) -> bool:
+    rel = (element.get("rel") or "").lower().split()
+    return element.tag == "link" and "alternate" in rel and element.get("hreflang") is not None
+
+
+def set_alternates(page: ParsedPage, alternates: tuple[tuple[str, str], ...]) -> None:
+    """Replace every ``<link rel="alternate" hreflang>`` by ours, where the first one stood."""
+    head = _head(page)
+    old = [e for e in head if isinstance(e.tag, str) and _is_alternate_language_link(e)]
+    position = head.index(old[0]) if old else len(head)
+    tail = old[0].tail if old else (head[-1].tail if len(head) else None)
+    for element in old:
+        _remove_keeping_tail(element)
+    for offset, (hreflang, href) in enumerate(alternates):
+        link = etree.Element("link", rel="alternate", hreflang=hreflang, href=href)
+        link.tail = tail
+        head.insert(position + offset, link)
+
+
+def _remove_keeping_tail(element: Any) -> None:
+    """Remove an element; the text after it stays (joined to what came before)."""
+    parent = element.getparent()
+    previous = element.getprevious()
+    if element.tail and element.tail.strip():
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def set_noindex(page: ParsedPage) -> None:
+    """``<meta name="robots" content="noindex">``: a draft must not be found by search engines."""
+    head = _head(page)
+    for meta in head.iter("meta"):
+        if (meta.get("name") or "").strip().lower() == "robots":
+            meta.set("content", "noindex")
+            return
+    meta = etree.Element("meta", name="robots", content="noindex")
+    meta.tail = head[-1].tail if len(head) else None
+    charset = next((m for m in head.iter("meta") if m.get("charset") is not None), None)
+    head.insert(head.index(charset) + 1 if charset is not None and charset.getparent() is head else len(head), meta)
+
+
+def insert_notice(page: ParsedPage, snippet: str) -> None:
+    """The site's notice HTML, parsed by lxml, as the first content of main/article/body."""
+    root = page.tree.getroot()
+    found = (root.find(".//main"), root.find(".//article"), root.find("body"))
+    target = next((e for e in found if e is not None), None)
+    if target is None:
+        target = etree.SubElement(root, "body")
+    nodes = notice_nodes(snippet)
+    if not nodes:
+        return
+    lead = target.text or ""
+    for index, node in enumerate(nodes):
+        target.insert(index, node)
+    nodes[-1].tail = (nodes[-1].tail or "") + lead
+
+
+def notice_nodes(snippet: str) -> list[Any]:
+    """The elements of an HTML snippet (text outside elements is dropped: wrap it in an element)."""
+    holder = etree.fromstring(f"<html><body><div>{snippet}</div></body></html>", etree.HTMLParser())
+    div = holder.find(".//div") if holder is not None else None
+    return [] if div is None else [n for n in div if isinstance(n.tag, str)]

@@ -10,7 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import ConfigError
 
@@ -162,3 +162,131 @@ _VALIDATORS = {
     "exclude": _selectors,
 }
 _CORE_KEYS = frozenset(_VALIDATORS)
+
+
+def _prefill(root: Path, key: str, value: Any, where: str) -> Any:
+    """``[prefill]``: engine, url, workers, timeouts, memory thresholds (rules live with the feature)."""
+    from .prefill import settings_from_table
+
+    return settings_from_table(value, where)
+
+
+_VALIDATORS["prefill"] = _prefill
+
+
+# --------------------------------------------------------------------------- publishing policy (build, status)
+
+
+def language_setting(config: Config, key: str, language: str, default: Any = None) -> Any:
+    """A per-language key's value for ``language``: its own entry, else ``default`` of the table."""
+    table = config.extra.get(key) or {}
+    return table.get(language, table.get("default", default))
+
+
+def _per_language(root: Path, key: str, value: Any, where: str, check: Callable[[str, str, Any], Any]) -> dict[str, Any]:
+    """One value for every language, or a table ``lang = value`` with an optional ``default``."""
+    if not isinstance(value, dict):
+        return {"default": check(where, key, value)}
+    table = {}
+    for name, item in value.items():
+        code = "default" if name == "default" else _language(root, f"{key}.{name}", name, where)
+        table[code] = check(where, f"{key}.{name}", item)
+    return table
+
+
+def _percentage(where: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        raise _fail(where, key, f"must be a percentage from 0 to 100, not {value!r}")
+    return float(value)
+
+
+def _publish_threshold(root: Path, key: str, value: Any, where: str) -> dict[str, float]:
+    """``publish_threshold = 80`` or ``[publish_threshold]`` ``tr = 90``, ``default = 50``."""
+    return _per_language(root, key, value, where, _percentage)
+
+
+def _snippet(where: str, key: str, value: Any) -> str:
+    from lxml import etree
+
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(where, key, f"must be an HTML snippet such as \"<p class='notice'>…</p>\", not {value!r}")
+    holder = etree.fromstring(f"<html><body><div>{value}</div></body></html>", etree.HTMLParser())
+    div = holder.find(".//div") if holder is not None else None
+    if div is None or not any(isinstance(n.tag, str) for n in div):
+        raise _fail(where, key, "must contain at least one HTML element, e.g. <p class=\"notice\">…</p>")
+    return value
+
+
+def _stale_notice(root: Path, key: str, value: Any, where: str) -> dict[str, str]:
+    """``[stale_notice]`` ``tr = "<p …>…</p>"`` (or ``default``): inserted in pages with stale segments."""
+    if not isinstance(value, dict):
+        raise _fail(where, key, "must be a table of language = \"HTML snippet\" (\"default\" for every language)")
+    return _per_language(root, key, value, where, _snippet)
+
+
+def _url_template(where: str, key: str, value: Any) -> str:
+    import string
+
+    if not isinstance(value, str) or "{slug}" not in value:
+        raise _fail(where, key, f"must be a URL template containing {{slug}} (and {{lang}}), not {value!r}")
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        raise _fail(where, key, f"is not a valid template ({exc}); write a literal brace as {{{{ or }}}}") from exc
+    unknown = sorted(fields - {"lang", "slug"})
+    if unknown:
+        raise _fail(where, key, f"uses an unknown field {{{unknown[0]}}} (only {{lang}} and {{slug}})")
+    return value
+
+
+def _hreflang_url(root: Path, key: str, value: Any, where: str) -> dict[str, str]:
+    """``hreflang_url = "https://example.org/{lang}/{slug}.html"``, or a table per language with ``default``."""
+    table = _per_language(root, key, value, where, _url_template)
+    if isinstance(value, str) and "{lang}" not in value:
+        raise _fail(where, key, "must contain {lang} (or be a table with a template per language)")
+    return table
+
+
+_VALIDATORS["publish_threshold"] = _publish_threshold
+_VALIDATORS["stale_notice"] = _stale_notice
+_VALIDATORS["hreflang_url"] = _hreflang_url
+
+
+def _check_table(root: Path, key: str, value: Any, where: str) -> dict[str, Any]:
+    """``[check]``: ``disable = ["quotes", ...]`` and ``[check.severity]`` ``name = "error" | "warning" | "off"``."""
+    from .qa import CHECKS, SEVERITIES
+
+    if not isinstance(value, dict):
+        raise _fail(where, key, "must be a table: [check]")
+    unknown = sorted(set(value) - {"disable", "severity"})
+    if unknown:
+        raise _fail(where, f"{key}.{unknown[0]}", "is unknown (use 'disable' or 'severity')")
+    disable = value.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(n, str) for n in disable):
+        raise _fail(where, f"{key}.disable", f"must be a list of check names, not {disable!r}")
+    severity = value.get("severity", {})
+    if not isinstance(severity, dict):
+        raise _fail(where, f"{key}.severity", "must be a table: [check.severity]")
+    for name in [*disable, *severity]:
+        if name not in CHECKS:
+            raise _fail(where, key, f"names an unknown check '{name}' (known: {', '.join(CHECKS)})")
+    for name, level in severity.items():
+        if level not in SEVERITIES:
+            raise _fail(where, f"{key}.severity.{name}", f"must be \"error\", \"warning\" or \"off\", not {level!r}")
+    return {"disable": tuple(disable), "severity": dict(severity)}
+
+
+def _glossary_path(root: Path, key: str, value: Any, where: str) -> Path:
+    """``glossary = "terms/glossary.csv"``: a CSV or TBX file inside the project that must exist."""
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(where, key, f"must be a file path, not {value!r}")
+    path = (root / value).resolve()
+    if root not in path.parents:
+        raise _fail(where, key, f"must be a file inside the project, not {value!r}")
+    if not path.is_file():
+        raise _fail(where, key, f"names a file that does not exist: {value!r}")
+    return path
+
+
+_VALIDATORS["check"] = _check_table
+_VALIDATORS["glossary"] = _glossary_path

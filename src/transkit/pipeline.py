@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import publish
 from .build import build_page
 from .catalog.model import Catalog
 from .catalog.pofile import format_catalog, plural_forms, read_catalog
@@ -30,6 +31,7 @@ class Report:
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    held_back: list[str] = field(default_factory=list)  # build: languages below publish_threshold
 
     @property
     def ok(self) -> bool:
@@ -121,19 +123,25 @@ def build_project(
     languages: tuple[str, ...] = (),
     include_fuzzy: bool = False,
     only: tuple[str, ...] = (),
+    draft: bool = False,
 ) -> Report:
-    """Write ``build/<lang>/<slug>.html`` for every article and target language."""
+    """Write ``build/<lang>/<slug>.html`` for every article and target language the policy publishes.
+
+    Languages below ``publish_threshold`` are held back (``report.held_back``),
+    or built with noindex when ``draft`` (see :mod:`transkit.publish`).
+    """
     report = Report()
     for article in find_articles(config, only):
         try:
-            _build_article(config, article, languages, include_fuzzy, report)
+            _build_article(config, article, languages, include_fuzzy, report, draft)
         except TranskitError as exc:
             report.errors.append(str(exc))
     return report
 
 
 def _build_article(
-    config: Config, article: Article, languages: tuple[str, ...], include_fuzzy: bool, report: Report
+    config: Config, article: Article, languages: tuple[str, ...], include_fuzzy: bool, report: Report,
+    draft: bool = False,
 ) -> None:
     data = article.source.read_bytes()
     pot = template_path(config, article.slug)
@@ -141,14 +149,24 @@ def _build_article(
     language = _header_value(head, "X-Transkit-Source-Language") or None
     if language is None or SOURCE_HASH not in head:
         raise TranskitError(f"{pot}: no template for {article.reference(config)}; run 'transkit sync' first")
+    decisions = publish.decide(config, article, language, include_fuzzy)
+    published = tuple(lang for lang, decision in decisions.items() if decision.published)
+    alternates = publish.alternate_links(config, article, language, published)
     for lang in target_languages(config, language):
         if languages and lang not in languages:
+            continue
+        decision = decisions[lang]
+        if not decision.published and not draft:
+            out = output_path(config, lang, article.slug)
+            report.held_back.append(publish.held_back(decision, out, out.exists()))
+            out.unlink(missing_ok=True)
             continue
         path = catalog_path(config, lang, article.slug)
         catalog = read_catalog(path) if path.exists() else Catalog()
         result = build_page(
             data, article.source, catalog, path.relative_to(config.root), lang,
             walk_options(config), config.source_language, include_fuzzy,
+            publish.page_policy(config, decision, alternates, include_fuzzy),
         )
         report.warnings.extend(result.warnings)
         _emit(output_path(config, lang, article.slug), result.html, False, report)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import ctypes
 import ctypes.util
+import itertools
 import os
 import random
 import shutil
+import struct
 import subprocess
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -161,26 +165,28 @@ def test_round_trip_is_a_fixed_point() -> None:
     assert format_catalog(parse_catalog(text)) == text
 
 
-@pytest.mark.parametrize(
-    "entry",
-    [
-        _entry("a"),
-        _entry("x", "", msgctxt=""),
-        _entry("tab\there", "sekme\tburada"),
-        _entry("cr\r\nlf", "vt\v ff\f bs\b"),
-        _entry("x" * 200, "y" * 200),
-        _entry(" ".join(["word"] * 60), " ".join(["kelime"] * 60)),
-        _entry("ends with newline\n", "yeni satırla biter\n"),
-        _entry("\n", "\n"),
-        _entry("a\n\nb", "a\n\nb"),
-        _entry("prev", "önceki", flags=("fuzzy",), previous_msgid="previous\nmulti-line\n", previous_msgctxt="p"),
-        _entry("obsolete", "eski", obsolete=True, previous_msgid="older", previous_msgctxt="ctx"),
-        _entry("refs", "x", references=("a.html", "b/c.html:7", "d.html:12")),
-        _entry("flags", "x", flags=("fuzzy", "c-format", "no-wrap")),
-        _entry("comment", "x", translator_comments=("",), extracted_comments=("",)),
-    ],
-    ids=lambda e: e.msgid[:20],
-)
+SINGLE_ENTRIES = [
+    _entry("a"),
+    _entry("x", "", msgctxt=""),
+    _entry("tab\there", "sekme\tburada"),
+    _entry("cr\r\nlf", "vt\v ff\f bs\b"),
+    _entry("x" * 200, "y" * 200),
+    _entry(" ".join(["word"] * 60), " ".join(["kelime"] * 60)),
+    _entry("ends with newline\n", "yeni satırla biter\n"),
+    _entry("\n", "\n"),
+    _entry("a\n\nb", "a\n\nb"),
+    _entry("prev", "önceki", flags=("fuzzy",), previous_msgid="previous\nmulti-line\n", previous_msgctxt="p"),
+    _entry("obsolete", "eski", obsolete=True, previous_msgid="older", previous_msgctxt="ctx"),
+    _entry("refs", "x", references=("a.html", "b/c.html:7", "d.html:12")),
+    _entry("flags", "x", flags=("fuzzy", "c-format", "no-wrap")),
+    _entry("comment", "x", translator_comments=("",), extracted_comments=("",)),
+    _entry("line\u2028separator\u0085next line\x1cfile separator", "x\u2029y", msgctxt="a\u2028b"),
+    _entry("long " * 20 + "\u2028" + "text " * 20, "v", previous_msgid="p\u2029q", flags=("fuzzy",)),
+    _entry("obsolete\u2028", "eski\u2029", obsolete=True, previous_msgid="o\u2028"),
+]
+
+
+@pytest.mark.parametrize("entry", SINGLE_ENTRIES, ids=lambda e: repr(e.msgid[:20]))
 def test_round_trip_single_entries(entry: Entry) -> None:
     catalog = Catalog(header_fields=(("Content-Type", "text/plain; charset=UTF-8"),), entries=(entry,))
     back = parse_catalog(format_catalog(catalog))
@@ -224,6 +230,11 @@ def test_parse_reads_every_field() -> None:
     assert gone == Entry(msgid="gone", msgstr="ушёл", flags=("fuzzy",), previous_msgid="previous",
                          previous_msgctxt="was", obsolete=True)
     assert gone.line == 29
+
+
+def test_crlf_and_bom_are_read() -> None:
+    text = format_catalog(representative_catalog())
+    assert parse_catalog("\ufeff" + text.replace("\n", "\r\n")) == representative_catalog()
 
 
 def test_empty_text_is_an_empty_catalog() -> None:
@@ -328,6 +339,12 @@ def test_msgcat_identity_representative(tmp_path: Path) -> None:
 
 
 @needs_msgcat
+def test_msgcat_identity_single_entries(tmp_path: Path) -> None:
+    entries = [replace(e, msgid=f"{e.msgid} #{n}") for n, e in enumerate(SINGLE_ENTRIES)]
+    assert_msgcat_identical(tmp_path, Catalog(header_fields=HEADER_FIELDS, entries=tuple(entries)))
+
+
+@needs_msgcat
 def test_msgcat_identity_paragraphs(tmp_path: Path) -> None:
     """Long English/Turkish/Russian paragraphs in every position a string can take."""
     entries = []
@@ -347,13 +364,65 @@ def test_msgcat_identity_paragraphs(tmp_path: Path) -> None:
 
 @needs_msgcat
 def test_msgcat_identity_random_mix(tmp_path: Path) -> None:
-    """20,000 characters of random mixes of the scripts and punctuation above, 400 strings."""
+    """Random mixes of the scripts and punctuation above: 800 strings, 30,000 characters."""
     rng = random.Random(20240501)
     entries = []
     for number in range(400):
         text = "".join(rng.choice(TOKENS) for _ in range(rng.randint(1, 40)))
         entries.append(_entry(f"{text} #{number}", text[::-1]))
     assert_msgcat_identical(tmp_path, Catalog(header_fields=HEADER_FIELDS, entries=tuple(entries)))
+
+
+MESSY = """\
+#Header without a space
+#
+#, fuzzy
+msgid ""
+msgstr "Project-Id-Version: messy\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: ru\\n"
+
+#~ msgid "obsolete in the middle"
+#~ msgstr "устарело"
+
+#. extracted
+#: ./b.html:2 b.html:002 c.html
+#, python-format, fuzzy, no-wrap, c-format
+msgid "a"
+msgstr "б"
+
+#,  fuzzy
+msgid "no translation, so no fuzzy"
+msgstr ""
+
+msgid "A long line that was never wrapped by anyone, with Russian text: Российско-украинская война, начавшаяся 24 февраля 2022 года — and more."
+msgstr "Длинная строка, которую никто не переносил: «нейтралитет, близкий к России» — и ещё немного текста для переноса."
+
+msgid ""
+"split "
+"in "
+"odd "
+"places\\n"
+"second line"
+msgstr "x"
+
+#~ msgid "untranslated obsolete"
+#~ msgstr ""
+
+#, fuzzy
+#~| msgid "previous "
+#~| "of an obsolete one"
+#~ msgid "obsolete"
+#~ msgstr "устаревшее"
+"""
+
+
+@needs_msgcat
+def test_reading_then_writing_is_what_msgcat_prints(tmp_path: Path) -> None:
+    """A hand-edited file: our read + write normalises it exactly as msgcat does."""
+    path = tmp_path / "messy.po"
+    path.write_text(MESSY, encoding="utf-8")
+    assert format_catalog(read_catalog(path)) == msgcat(path)
 
 
 @needs_msgfmt
@@ -373,7 +442,7 @@ TOKENS = (
     + list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ«»—„“")
     + list("“”‘’–—…‹›•↩©®™°±×÷€£$%&@#*+=<>|~^_`'\"\\/()[]{}.,;:!?-\t\n")
     + ["\u00a0", "\u202f", "\u2009", "\u200b", "\u2010", "\u2011", "\u00ad", "\u0301", "🇨🇳", "🇹🇷", "🇷🇺",
-       "😀", "👍🏽", "中文", "。", "、", "ア", "한"]
+       "😀", "👍🏽", "中文", "。", "、", "ア", "한", "שלום", "א-ב", "مرحبا", "ไทย", "👩\u200d💻"]
     + ["<strong1>", "</strong1>", "<sup2/>", "<a3/>", "<em4>", "</em4>", "https://www.ankasam.org/a-b/c?d=1&e=ş",
        "www.example.com/path/to", "2024-05-01", "26.04.2023", "12:30", "1,250.75", "%12,5", "$78.40",
        " ", "  ", " - ", " — ", "word ", "kelime ", "слово ", "well-known ", "e.g. ", "i.e.", "(USA)", "ABD’nin "]
@@ -381,9 +450,9 @@ TOKENS = (
 
 
 @needs_msgcat
-@settings(derandomize=True, max_examples=60, deadline=None,
+@settings(derandomize=True, max_examples=400, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=120).map("".join), min_size=1, max_size=25))
+@given(st.lists(st.lists(st.sampled_from(TOKENS), min_size=8, max_size=150).map("".join), min_size=1, max_size=25))
 def test_msgcat_identity_property(tmp_path: Path, texts: list[str]) -> None:
     entries = []
     for number, text in enumerate(texts):
@@ -414,37 +483,50 @@ LIBUNISTRING = _libunistring_1_0()
 needs_libunistring = pytest.mark.skipif(LIBUNISTRING is None, reason="libunistring 1.0 is not installed")
 
 
-@needs_libunistring
-def test_embedded_tables_are_libunistrings() -> None:
-    """Rebuild the class and width tables from the installed library (how _UNICODE_DATA was made)."""
-    import struct
+def unicode_data_runs(lib: ctypes.CDLL) -> bytes:
+    """How pofile._UNICODE_DATA was made (before zlib and base85): libunistring's own tables.
 
-    lib = LIBUNISTRING
-    assert lib is not None
-    size = 15 * 4 + (4 << 9) * 4 + (246 << 7)  # lbrkprop1.h for Unicode 14.0.0
+    Every code point's line break class (the unilbrkprop three-level table of
+    lbrkprop1.h, Unicode 14.0.0) and uc_width(cp, "UTF-8"), as runs of
+    (class * 4 + width + 1, LEB128 run length).
+    """
+    size = 15 * 4 + (4 << 9) * 4 + (246 << 7)
     raw = bytes((ctypes.c_ubyte * size).in_dll(lib, "libunistring_unilbrkprop"))
     level1 = struct.unpack_from("15i", raw, 0)
     level2 = struct.unpack_from(f"{4 << 9}i", raw, 60)
     level3 = raw[60 + (4 << 9) * 4:]
 
-    def lookup(code: int) -> int:
+    def line_break_class(code: int) -> int:
         if code >> 16 < 15 and level1[code >> 16] >= 0:
             block = level2[level1[code >> 16] + ((code >> 7) & 511)]
             if block >= 0:
                 return level3[block + (code & 127)]
         return pofile._XX
 
-    resolve = pofile._RESOLVE
-    classes = bytes(resolve.get(c, c) for c in map(lookup, range(0x110000)))
-    assert classes == pofile._CLASSES
     uc_width = lib.uc_width
     uc_width.restype = ctypes.c_int
     uc_width.argtypes = [ctypes.c_uint32, ctypes.c_char_p]
-    widths = bytes(max(uc_width(code, b"UTF-8"), 0) for code in range(0x110000))
-    assert widths == pofile._WIDTHS
+    values = [line_break_class(code) << 2 | (uc_width(code, b"UTF-8") + 1) for code in range(0x110000)]
+    runs = bytearray()
+    for value, group in itertools.groupby(values):
+        length = sum(1 for _ in group)
+        runs.append(value)
+        while length >= 0x80:
+            runs.append(length & 0x7F | 0x80)
+            length >>= 7
+        runs.append(length)
+    return bytes(runs)
+
+
+@needs_libunistring
+def test_embedded_tables_are_libunistrings() -> None:
+    """The embedded class/width data and pair table are exactly the installed library's."""
+    lib = LIBUNISTRING
+    assert lib is not None
+    assert zlib.decompress(base64.b85decode(pofile._UNICODE_DATA)) == unicode_data_runs(lib)
     table = bytes((ctypes.c_ubyte * (33 * 33)).in_dll(lib, "libunistring_unilbrk_table"))
     assert [table[r * 33:(r + 1) * 33] for r in range(33)] == [
-        bytes(1 + kind for kind in row) for row in pofile._PAIR
+        bytes(1 + kind for kind in row) for row in pofile._PAIR  # D=1, I=2, P=3 in lbrktables.h
     ]
 
 
@@ -590,6 +672,8 @@ def test_write_catalog_failure_leaves_old_file(tmp_path: Path, monkeypatch: pyte
         ("zh-Hans", "nplurals=1; plural=0;"),
         ("ja", "nplurals=1; plural=0;"),
         ("ar", "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"),
+        ("sr@latin", "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"),
+        ("tr_TR.UTF-8", "nplurals=2; plural=(n != 1);"),
         ("xx", "nplurals=2; plural=(n != 1);"),
     ],
 )

@@ -1,49 +1,56 @@
 """PO/POT text <-> :class:`Catalog`: the only module that knows the PO syntax.
 
-Reading uses polib for the values, plus a line scanner of our own for what
-polib does not give or check: line numbers, exact comment lines, ``#~|``
-previous strings of obsolete entries, unterminated strings, merge-conflict
-markers, missing ``msgstr``.
+Reading: polib decodes the strings and flags; a line scanner of our own adds
+what polib does not give or check: line numbers (``Entry.line``, the msgid
+line), exact comment lines, the ``#~|`` previous strings of obsolete entries,
+unterminated strings, merge-conflict markers, missing ``msgstr``, duplicates.
+Every problem is one ``CatalogError`` line, ``path:line: what``.
 
 Writing does not use polib: ``format_catalog`` reproduces GNU gettext 0.21's
 ``write-po.c`` byte for byte (``msgcat FILE`` prints exactly what we wrote), so
-that a translator's editor or any gettext tool never rewraps our files and git
-diffs stay small. Line breaking is a port of libunistring 1.0's UAX #14
-implementation (``u8_possible_linebreaks`` + ``u8_width_linebreaks``), which
-is what msgcat calls, driven by its own Unicode 14 tables embedded below.
+that gettext tools and editors do not rewrap our files and diffs stay small.
+Line breaking is a port of libunistring 1.0's UAX #14 code
+(``u8_possible_linebreaks`` + ``u8_width_linebreaks``, which msgcat calls),
+with its Unicode 14 class and width tables embedded below.
 
 Conventions:
 
 * ``Catalog.header_comments``: the ``#`` lines above the header entry, one
   item per line, without the ``#`` and the one space after it: ``# Title``
-  is ``"Title"``, a bare ``#`` is ``""``, ``#  x`` is ``" x"``. The header's
-  ``#.``/``#:``/``#|`` lines, which gettext tools never write, are not kept.
-* ``Entry.translator_comments`` / ``extracted_comments`` follow the same rule.
-* ``header_fields`` come from the header's ``Name: value`` lines, values
-  stripped (polib's parsing).
+  is ``"Title"``, a bare ``#`` is ``""``, ``#  x`` is ``" x"`` (``#Title``
+  reads as ``"Title"``, as gettext reads it). The header's ``#.``, ``#:`` and
+  ``#|`` lines, which gettext tools never write, are not kept.
+* ``Entry.translator_comments`` / ``extracted_comments``: the same rule.
+* ``header_fields``: the header's ``Name: value`` lines, values stripped
+  (polib's parsing); written back as ``Name: value\n``.
 
-``format_catalog`` writes what msgcat would write for the catalog, which
-normalises a few things (so ``parse(format(c)) == c`` holds for catalogs
-already in that form, e.g. every catalog read from a file we wrote):
+``format_catalog`` writes what msgcat prints for the catalog, and msgcat
+normalises a few things, so ``parse(format(c)) == c`` holds for catalogs
+already in that form (every catalog read from a file we wrote is):
 
 * the header entry first, then live entries, then obsolete ones; obsolete
   entries without a translation are dropped;
-* flags: gettext's order (``fuzzy``, ``*-format``, ``range:``, ``no-wrap``),
-  ``fuzzy`` dropped when msgstr is empty, ``wrap`` dropped; flags gettext
-  does not know are kept after those (msgcat would drop them: don't rely on
-  msgcat-stability for such catalogs);
-* references: a leading ``./`` dropped, ``file:007`` written ``file:7``,
-  repeats of one (file, line) written once.
+* flags in gettext's order (``fuzzy``, ``*-format``, ``range:``, ``no-wrap``);
+  ``fuzzy`` is dropped when msgstr is empty, ``wrap`` always; flags gettext
+  does not know are kept, after those (msgcat would drop them, so a catalog
+  with such flags is not msgcat-stable);
+* references: a leading ``./`` is dropped, ``file:007`` is written
+  ``file:7``, a repeated (file, line) is written once;
+* a previous msgctxt is written only with a previous msgid.
 
 Limits: entries with a ``*-format`` flag are wrapped without gettext's "never
 break inside a format directive" rule; the charset must be UTF-8 (or the
-template's ``CHARSET`` placeholder); ``\\a`` and octal/hex escapes are not
-read (polib cannot); plural entries are rejected.
+template's ``CHARSET``); ``\\a`` and octal/hex escapes are not read (polib
+cannot); plural entries are rejected; a comment ending with a backslash is
+written as is, and gettext reads it as continued on the next line.
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
+import functools
+import itertools
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -92,13 +99,12 @@ def parse_catalog(text: str, path: str = "<string>") -> Catalog:
     text = text.removeprefix("\ufeff")
     _check_conflict_markers(text, path)
     blocks = _Scanner(path).scan(text)
+    polib_text, restore = _for_polib(text, path)
     try:
-        # The scanner has the translator comments; blank them for polib, which
-        # rejects gettext's '#text' form (line numbers stay the same).
-        po = polib.pofile(_TRANSLATOR_COMMENT_RE.sub("#", text), wrapwidth=PAGE_WIDTH)
+        po = polib.pofile(polib_text, wrapwidth=PAGE_WIDTH)
     except (OSError, ValueError) as exc:  # polib reports syntax errors as IOError
         raise CatalogError(_polib_message(exc, path)) from exc
-    return _build_catalog(blocks, po, path)
+    return _build_catalog(blocks, po, path, restore)
 
 
 def format_catalog(catalog: Catalog) -> str:
@@ -117,8 +123,12 @@ def write_catalog(path: Path, catalog: Catalog) -> bool:
 
 
 def plural_forms(lang: str) -> str:
-    """The Plural-Forms header value for a language code such as ``ru``, ``pt_BR``, ``zh-Hans``."""
-    code = lang.strip().replace("-", "_").lower()
+    """The Plural-Forms header value for a language code such as ``ru``, ``pt_BR``, ``zh-Hans``.
+
+    Unknown languages get the English rule, which msgfmt accepts and is right
+    for most European languages.
+    """
+    code = lang.strip().split("@")[0].split(".")[0].replace("-", "_").lower()
     for candidate in (code, code.split("_", 1)[0]):
         if candidate in _PLURAL_FORMS_BY_CODE:
             return _PLURAL_FORMS_BY_CODE[candidate]
@@ -145,7 +155,10 @@ _PLURAL_FORMS_BY_CODE = {
     "lv": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2);",
     "ga": "nplurals=3; plural=n==1 ? 0 : n==2 ? 1 : 2;",
     "ro": "nplurals=3; plural=n==1 ? 0 : (n==0 || (n%100 > 0 && n%100 < 20)) ? 1 : 2;",
-    "lt": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "lt": (
+        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
+        "n%10>=2 && (n%100<10 || n%100>=20) ? 1 : 2);"
+    ),
     "cs": "nplurals=3; plural=(n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2;",
     "sk": "nplurals=3; plural=(n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2;",
     "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
@@ -159,9 +172,14 @@ _PLURAL_FORMS_BY_CODE = {
 
 # =========================================================================== reading
 
-_TRANSLATOR_COMMENT_RE = re.compile(r"^[ \t]*#(?![,.:|~])[^\n]*", re.MULTILINE)
+_SCANNED_COMMENT_RE = re.compile(r"^[ \t]*#(?![,|~])[^\n]*", re.MULTILINE)
+# str.splitlines() (which polib uses) also breaks lines at these; gettext does not.
+_OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_STAND_INS = "".join(chr(0x10FFF0 + i) for i in range(len(_OTHER_LINE_BREAKS)))  # private use
 _CONFLICT_RE = re.compile(r"^(?:<{7}|={7}|>{7})", re.MULTILINE)
-_KEYWORD_RE = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?=[\s\"])\s*(.*)\Z", re.DOTALL)
+_KEYWORD_RE = re.compile(
+    r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?=[\s\"])\s*(.*)\Z", re.DOTALL
+)
 _STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"\s*\Z', re.DOTALL)
 _UNTERMINATED_RE = re.compile(r'"(?:[^"\\]|\\.)*\\?\Z', re.DOTALL)
 _ESCAPE_RE = re.compile(r"\\(.?)", re.DOTALL)
@@ -170,12 +188,29 @@ _POLIB_LINE_RE = re.compile(r"\(line (\d+)\)(?::\s*(.*))?")
 _CHARSET_RE = re.compile(r"charset=([^\s;]*)", re.IGNORECASE)
 
 
+def _for_polib(text: str, path: str) -> tuple[str, dict[int, int] | None]:
+    """The text polib reads, and the table that undoes its substitutions in values.
+
+    Comments the scanner reads are blanked (line numbers stay), so polib's
+    stricter idea of them ('#text' is a syntax error for it) does not matter;
+    characters str.splitlines() would break lines at are swapped for stand-ins.
+    """
+    text = _SCANNED_COMMENT_RE.sub("#", text)
+    if not any(c in text for c in _OTHER_LINE_BREAKS):
+        return text, None
+    if any(c in text for c in _STAND_INS):
+        raise CatalogError(f"{path}: private-use characters U+10FFF0..U+10FFF7 are not supported")
+    swap = str.maketrans(_OTHER_LINE_BREAKS, _STAND_INS)
+    return text.translate(swap), str.maketrans(_STAND_INS, _OTHER_LINE_BREAKS)
+
+
 def _check_conflict_markers(text: str, path: str) -> None:
     """Git merge leftovers: polib would take them for syntax errors or silently skip them."""
     match = _CONFLICT_RE.search(text)
     if match:
         line = text.count("\n", 0, match.start()) + 1
-        raise CatalogError(f"{path}:{line}: git merge conflict marker {match.group(0)!r}; resolve the conflict first")
+        marker = match.group(0)
+        raise CatalogError(f"{path}:{line}: git merge conflict marker {marker!r}; resolve it first")
 
 
 def _polib_message(exc: Exception, path: str) -> str:
@@ -197,7 +232,7 @@ class _Block:
     translator: list[str] = field(default_factory=list)
     extracted: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
-    obsolete_previous: dict[str, list[str]] = field(default_factory=dict)
+    previous: dict[str, list[str]] = field(default_factory=dict)
     strings: dict[str, list[str]] = field(default_factory=dict)  # raw (escaped) pieces
     string_lines: dict[str, list[int]] = field(default_factory=dict)
 
@@ -222,16 +257,18 @@ class _Scanner:
         self.pending = _Block(line=0)  # comments seen before the next msgid
         self.current: _Block | None = None  # the block whose strings we are reading
         self.target: list[str] | None = None  # where a continuation line goes
+        self.keyword = ""  # the keyword of the current block that self.target belongs to
         self.lineno = 0
 
     def fail(self, what: str, line: int | None = None) -> CatalogError:
         return CatalogError(f"{self.path}:{line or self.lineno}: {what}")
 
     def scan(self, text: str) -> list[_Block]:
-        for self.lineno, raw in enumerate(text.splitlines(), 1):
-            line = raw.strip()
+        for self.lineno, raw in enumerate(text.split("\n"), 1):
+            raw = raw.removesuffix("\r")
+            line = raw.strip(" \t")
             if line:
-                self._line(line, raw.rstrip("\r\n"))
+                self._line(line, raw)
         self._finish_current()
         return self.blocks
 
@@ -276,7 +313,7 @@ class _Scanner:
         match = _KEYWORD_RE.match(rest)
         if match and match.group(1) in ("msgctxt", "msgid", "msgid_plural"):
             piece = self._string(match.group(2))
-            self.target = block.obsolete_previous.setdefault(match.group(1), [])
+            self.target = block.previous.setdefault(match.group(1), [])
             self.target.append(piece)
         elif rest.startswith('"') and self.target is not None:
             self.target.append(self._string(rest))
@@ -285,15 +322,16 @@ class _Scanner:
         # a bare or unusual '#|' line: let polib judge it
 
     def _strings(self, rest: str, obsolete: bool) -> None:
-        match = _KEYWORD_RE.match(rest)
-        if match:
-            self._keyword(match.group(1), match.group(2), obsolete)
-        elif rest.startswith('"'):
+        if rest.startswith('"'):
             if self.current is None or self.target is None:
                 raise self.fail("string without a keyword before it")
             self._check_obsolete(obsolete)
             self.target.append(self._string(rest))
-            self.current.string_lines[self._last_keyword].append(self.lineno)
+            self.current.string_lines[self.keyword].append(self.lineno)
+            return
+        match = _KEYWORD_RE.match(rest)
+        if match:
+            self._keyword(match.group(1), match.group(2), obsolete)
         elif obsolete and not rest:
             raise self.fail("empty '#~' line")
         else:
@@ -309,7 +347,7 @@ class _Scanner:
             raise self.fail(f"a second {keyword} in the entry on line {block.line}")
         self.target = block.strings[keyword] = [self._string(rest)]
         block.string_lines[keyword] = [self.lineno]
-        self._last_keyword = keyword
+        self.keyword = keyword
 
     def _block_for(self, keyword: str, obsolete: bool) -> _Block:
         """Find (or start) the entry a keyword line belongs to, checking the keyword order."""
@@ -366,50 +404,69 @@ def _is_header_block(block: _Block) -> bool:
     return not block.obsolete and not block.has("msgctxt") and block.raw("msgid") == ""
 
 
-def _build_catalog(blocks: list[_Block], po: polib.POFile, path: str) -> Catalog:
+def _build_catalog(
+    blocks: list[_Block], po: polib.POFile, path: str, restore: dict[int, int] | None
+) -> Catalog:
     """Pair the scanner's blocks with polib's entries and check catalog-level rules."""
     header = next((b for b in blocks if _is_header_block(b)), None)
     for block in blocks:
         if block.raw("msgid") == "" and block.has("msgctxt") and not block.obsolete:
-            raise CatalogError(f"{path}:{block.line}: an empty msgid with a msgctxt is not supported")
+            raise CatalogError(
+                f"{path}:{block.line}: an empty msgid with a msgctxt is not supported"
+            )
     bodies = [b for b in blocks if b is not header]
     entries = list(po)
     if len(entries) != len(bodies):  # polib and the scanner disagree: should never happen
-        raise CatalogError(f"{path}: cannot parse: {len(entries)} entries for polib, {len(bodies)} found")
+        raise CatalogError(
+            f"{path}: cannot parse: polib read {len(entries)} entries, {len(bodies)} are there"
+        )
     seen: dict[tuple[str | None, str], int] = {}
     if header is not None:
         seen[(None, "")] = header.line
     result = []
     for block, item in zip(bodies, entries):
-        entry = _entry(block, item, path)
+        entry = _entry(block, item, path, restore)
         if entry.key in seen:
             raise CatalogError(
-                f"{path}:{block.line}: duplicate message: same msgctxt and msgid as on line {seen[entry.key]}"
+                f"{path}:{block.line}: duplicate message: "
+                f"same msgctxt and msgid as on line {seen[entry.key]}"
             )
         seen[entry.key] = block.line
         result.append(entry)
     fields, flags, comments = (), (), ()
     if header is not None:
         fields = tuple((k, v) for k, v in po.metadata.items())
+        if restore is not None:
+            fields = tuple((k.translate(restore), v.translate(restore)) for k, v in fields)
         flags = tuple(po.metadata_is_fuzzy or ())
         comments = tuple(header.translator)
         _check_charset(header, path)
-    return Catalog(header_comments=comments, header_fields=fields, header_flags=flags, entries=tuple(result))
+    return Catalog(
+        header_comments=comments, header_fields=fields, header_flags=flags, entries=tuple(result)
+    )
 
 
-def _entry(block: _Block, item: polib.POEntry, path: str) -> Entry:
+def _entry(block: _Block, item: polib.POEntry, path: str, restore: dict[int, int] | None) -> Entry:
     """One Entry from polib's values and the scanner's comments."""
+    if restore is not None:
+        item = _restored(item, restore)
     if item.msgid != polib.unescape(block.raw("msgid") or ""):
-        raise CatalogError(f"{path}:{block.line}: cannot parse this entry (polib read {item.msgid[:30]!r})")
+        raise CatalogError(
+            f"{path}:{block.line}: cannot parse this entry (polib read {item.msgid[:30]!r})"
+        )
     previous_msgid, previous_msgctxt = item.previous_msgid, item.previous_msgctxt
     if block.obsolete:
-        raw = block.obsolete_previous
+        raw = block.previous
         previous_msgid = polib.unescape("".join(raw["msgid"])) if "msgid" in raw else None
         previous_msgctxt = polib.unescape("".join(raw["msgctxt"])) if "msgctxt" in raw else None
-    if "msgid_plural" in block.obsolete_previous or item.previous_msgid_plural is not None:
-        raise CatalogError(f"{path}:{block.line}: plural entries (previous msgid_plural) are not supported")
+    if "msgid_plural" in block.previous or item.previous_msgid_plural is not None:
+        raise CatalogError(
+            f"{path}:{block.line}: plural entries (previous msgid_plural) are not supported"
+        )
     if previous_msgctxt is not None and previous_msgid is None:
-        raise CatalogError(f"{path}:{block.line}: a previous msgctxt ('#| msgctxt') without a previous msgid")
+        raise CatalogError(
+            f"{path}:{block.line}: a previous msgctxt ('#| msgctxt') without a previous msgid"
+        )
     return Entry(
         msgid=item.msgid,
         msgstr=item.msgstr,
@@ -425,6 +482,15 @@ def _entry(block: _Block, item: polib.POEntry, path: str) -> Entry:
     )
 
 
+def _restored(item: polib.POEntry, restore: dict[int, int]) -> polib.POEntry:
+    """Undo _for_polib's stand-ins in the strings polib decoded (in place)."""
+    for name in ("msgid", "msgstr", "msgctxt", "previous_msgid", "previous_msgctxt"):
+        value = getattr(item, name)
+        if value is not None:
+            setattr(item, name, value.translate(restore))
+    return item
+
+
 def _check_charset(header: _Block, path: str) -> None:
     """We only read and write UTF-8; CHARSET is the untouched template placeholder."""
     for raw, line in zip(header.strings["msgstr"], header.string_lines["msgstr"]):
@@ -433,7 +499,8 @@ def _check_charset(header: _Block, path: str) -> None:
             charset = match.group(1).removesuffix("\\n")
             if charset.upper() not in ("UTF-8", "CHARSET"):
                 raise CatalogError(
-                    f"{path}:{line}: charset {charset!r} in Content-Type; transkit reads and writes UTF-8 only"
+                    f"{path}:{line}: charset {charset!r} in Content-Type; "
+                    "transkit reads and writes UTF-8 only"
                 )
 
 
@@ -449,8 +516,12 @@ _FORMAT_LANGUAGES = (
 _FORMAT_RANK = {lang: rank for rank, lang in enumerate(_FORMAT_LANGUAGES)}
 _RANGE_RE = re.compile(r"range:\s*(\d+)\s*\.\.\s*(\d+)\Z")
 _REFERENCE_RE = re.compile(r"(.*):(\d+)\Z", re.DOTALL)
-_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v", "\\": "\\", '"': '"'}
+_ESCAPE_TABLE = str.maketrans(
+    {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+     "\\": "\\\\", '"': '\\"'}
+)
 _NEEDS_ESCAPE_RE = re.compile(r'[\a\b\f\n\r\t\v\\"]')
+_ESCAPED_PAIR_RE = re.compile(r"\\.", re.DOTALL)
 
 
 def _format_header(catalog: Catalog) -> str:
@@ -493,6 +564,8 @@ def _reference_lines(references: tuple[str, ...]) -> list[str]:
         return []
     lines, current, column = [], "#:", 2
     for ref in _canonical_references(references):
+        if not ref:
+            continue
         length = len(ref.encode("utf-8")) + 1
         if column > 2 and column + length > PAGE_WIDTH:
             lines.append(current)
@@ -564,7 +637,8 @@ def _flag_kind(flag: str) -> tuple[str, str] | None:
 # =========================================================================== wrapping
 
 
-def _wrap_string(prefix: str, keyword: str, value: str, wrap: bool) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # a msgid is written to the POT and every PO
+def _wrap_string(prefix: str, keyword: str, value: str, wrap: bool) -> tuple[str, ...]:
     """The lines for ``keyword "value"``: write-po.c's wrap() without the indent style.
 
     The value is cut after each '\\n'; each portion is escaped, then broken where
@@ -593,7 +667,7 @@ def _wrap_string(prefix: str, keyword: str, value: str, wrap: bool) -> list[str]
             head, start = prefix, cut
         lines.append(f'{head}"{text[start:]}"')
         first = False
-    return lines
+    return tuple(lines)
 
 
 _NO_WRAP_WIDTH = 2**31 - 1  # INT_MAX, as for a no-wrap entry
@@ -614,31 +688,30 @@ def _escape(portion: str) -> tuple[str, frozenset[int]]:
     """The escaped text and the positions that must not start a line (inside an escape)."""
     if not _NEEDS_ESCAPE_RE.search(portion):
         return portion, frozenset()
-    out: list[str] = []
-    glued: set[int] = set()
-    for char in portion:
-        escape = _ESCAPES.get(char)
-        if escape is None:
-            out.append(char)
-        else:
-            out.append("\\" + escape)
-    text = "".join(out)
-    position = 0
-    for piece in out:
-        if len(piece) == 2:
-            glued.add(position + 1)
-        position += len(piece)
+    text = portion.translate(_ESCAPE_TABLE)
+    # every backslash of the escaped text starts a two-character escape
+    glued = {match.end() - 1 for match in _ESCAPED_PAIR_RE.finditer(text)}
     if portion.endswith("\n"):
         glued.add(len(text) - 2)  # write-po.c: never break just before the final "\n"
     return text, frozenset(glued)
 
 
 def _breaks(text: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
-    """Indices of ``text`` that start a new line (u8_width_linebreaks with overrides)."""
-    total = len(text) if text.isascii() else _text_width(text)  # ASCII: an upper bound
-    if startcol + total <= width:
-        return []  # fast path: it fits, so no break can be inserted
-    return _width_linebreaks(text, glued, width, startcol)
+    """Indices of ``text`` that start a new line (u8_width_linebreaks with overrides).
+
+    Fast path: when the whole text fits, no break can be inserted (for ASCII,
+    the length is an upper bound of the columns).
+    """
+    if text.isascii():
+        if startcol + len(text) <= width:
+            return []
+        codes = text.translate(_CODES)
+    else:
+        codes = text.translate(_CODES)
+        widths = codes.encode("latin-1").translate(_CODE_WIDTHS)
+        if startcol + len(widths) - widths.count(0) + widths.count(2) <= width:
+            return []
+    return _codes_linebreaks(codes, glued, width, startcol)
 
 
 # ---------------------------------------------------------------- UAX #14, libunistring 1.0
@@ -692,7 +765,7 @@ _PAIR_ROWS = (
     "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD",
 )
 _PAIR = tuple(tuple("DIP".index(c) for c in row) for row in _PAIR_ROWS)
-_DIRECT, _INDIRECT = 0, 1
+_DIRECT, _INDIRECT, _PROHIBITED_PAIR = 0, 1, 2
 
 # Every code point's line break class and column width, as libunistring 1.0
 # (Unicode 14.0) has them: its unilbrkprop table and uc_width(cp, "UTF-8").
@@ -765,7 +838,7 @@ def _load_unicode_data() -> tuple[bytes, bytes]:
     The classes libunistring resolves at run time for a non-CJK encoding
     (AI, CB, SA, XX) are resolved here once.
     """
-    data = zlib.decompress(base64.b85decode("".join(_UNICODE_DATA)))
+    data = zlib.decompress(base64.b85decode(_UNICODE_DATA))
     classes, widths = [], []
     index = 0
     while index < len(data):
@@ -795,32 +868,48 @@ class _CodeMap(dict[int, str]):
         return value
 
 
-class _WidthMap(dict[int, str]):
-    """str.translate table: code point -> chr(width), filled on first use."""
-
-    def __missing__(self, code: int) -> str:
-        value = self[code] = chr(_WIDTHS[code])
-        return value
-
-
 _CODES = _CodeMap()
-_WIDTH_CHARS = _WidthMap()
+_CODE_WIDTHS = bytes(code & 3 for code in range(256))  # bytes.translate: code -> width
 _RUN_RE = re.compile(r"(.)\1*", re.DOTALL)
+_SPACE_CODE = chr(_SP << 2 | 1)  # U+0020 is the only SP, and one column wide
+_WORD_RE = re.compile(f"{_SPACE_CODE}*(?:([^{_SPACE_CODE}])\\1*)?", re.DOTALL)
 
 # Classes for which a second character of the class right after a first one
 # never allows a break nor changes the state: such runs are skipped whole.
 _STABLE = frozenset(
-    [c for c in range(33) if _PAIR[c][c] != _DIRECT and c not in (_RI, _ZWJ)] + [_SP, _ZW, _CM, _ZWJ]
+    [c for c in range(33) if _PAIR[c][c] != _DIRECT and c not in (_RI, _ZWJ)]
+    + [_SP, _ZW, _CM, _ZWJ]
 )
 
-
-def _text_width(text: str) -> int:
-    """Columns as uc_width counts them (control characters, width -1, count 0)."""
-    widths = text.translate(_WIDTH_CHARS)
-    return len(widths) - widths.count("\x00") + widths.count("\x02")
+# Texts without these classes (nearly all of ours) need only the pair table
+# (and LB30a for flags): a break before a character iff the table says
+# "direct", or "indirect" and spaces precede it. Flat tables indexed by
+# last * 34 + this; row 33 (= _BK, start of text) never breaks.
+_SPECIAL_CLASSES = (_BK, _CR, _LF, _CM, _ZWJ, _ZW, _HL)
+_SPECIAL_RE = re.compile(
+    "[" + "".join(re.escape(chr(c << 2 | w)) for c in _SPECIAL_CLASSES for w in range(4)) + "]"
+)
+_BREAK_DIRECT = tuple(
+    last < 33 and this < 33 and _PAIR[last][this] == _DIRECT
+    for last in range(34)
+    for this in range(34)
+)
+_BREAK_AFTER_SPACE = tuple(
+    last < 33 and this < 33 and _PAIR[last][this] != _PROHIBITED_PAIR
+    for last in range(34)
+    for this in range(34)
+)
+# Table classes that allow a break between two of their own (ideographs...),
+# and regional indicators, which LB30a pairs into flags.
+_SELF_BREAKING = frozenset(c for c in range(33) if _PAIR[c][c] == _DIRECT or c == _RI)
 
 
 def _width_linebreaks(text: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
+    """Where u8_width_linebreaks_v2 (with these overrides) inserts line breaks in ``text``."""
+    return _codes_linebreaks(text.translate(_CODES), glued, width, startcol)
+
+
+def _codes_linebreaks(codes: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
     """Port of u8_possible_linebreaks_loop + u8_width_linebreaks_internal (libunistring 1.0).
 
     One pass: the break opportunity before each character depends only on what
@@ -829,8 +918,9 @@ def _width_linebreaks(text: str, glued: frozenset[int], width: int, startcol: in
     where the speed comes from. Returns the indices where a line break is
     inserted.
     """
+    if not _SPECIAL_RE.search(codes):
+        return _simple_linebreaks(codes, glued, width, startcol)
     pair, stable = _PAIR, _STABLE
-    codes = text.translate(_CODES)
     prev_prop = last_prop = _BK
     seen_space = False
     ri_count = 0
@@ -881,7 +971,11 @@ def _width_linebreaks(text: str, glued: frozenset[int], width: int, startcol: in
                         brk = _PROHIBITED
                     else:
                         kind = pair[last_prop][prop]
-                        brk = _POSSIBLE if kind == _DIRECT or (kind == _INDIRECT and seen_space) else _PROHIBITED
+                        brk = (
+                            _POSSIBLE
+                            if kind == _DIRECT or (kind == _INDIRECT and seen_space)
+                            else _PROHIBITED
+                        )
                     last_prop = prop
                     seen_space = False
                 prev_prop = _HL_BA if prev_prop == _HL and (prop == _HY or prop == _BA) else prop
@@ -912,3 +1006,65 @@ def _width_linebreaks(text: str, glued: frozenset[int], width: int, startcol: in
     if last_p >= 0 and last_column + piece_width > width:
         inserted.append(last_p)
     return inserted
+
+
+def _simple_linebreaks(codes: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
+    """_codes_linebreaks for texts of spaces and table classes only: same result, faster.
+
+    Without mandatory breaks the width logic of u8_width_linebreaks is a
+    greedy fit over the break opportunities, done here with bisection.
+    """
+    opportunities = _simple_opportunities(codes)
+    if glued:
+        opportunities = [index for index in opportunities if index not in glued]
+    widths = codes.encode("latin-1").translate(_CODE_WIDTHS)
+    if widths.count(1) == len(widths):  # one column each: columns are indices
+        columns = opportunities + [len(codes)]
+    else:
+        prefix = list(itertools.accumulate(widths, initial=0))
+        columns = [prefix[index] for index in opportunities] + [prefix[-1]]
+    return _greedy_fit(opportunities, columns, width, startcol)
+
+
+def _simple_opportunities(codes: str) -> list[int]:
+    """Indices before which a break is allowed, for texts of spaces and table classes only.
+
+    Each match of _WORD_RE is a run of spaces (U+0020, the only SP) and a run
+    of one code; inside a run only the classes in _SELF_BREAKING allow breaks.
+    """
+    direct, after_space, self_breaking = _BREAK_DIRECT, _BREAK_AFTER_SPACE, _SELF_BREAKING
+    opportunities: list[int] = []
+    last_prop = _BK
+    for word in _WORD_RE.finditer(codes):
+        (space, end), (index, _) = word.regs
+        if index < 0:  # trailing spaces (or the empty match at the end)
+            break
+        prop = ord(codes[index]) >> 2
+        if (after_space if index > space else direct)[last_prop * 34 + prop]:
+            opportunities.append(index)
+        if prop in self_breaking and end - index > 1:
+            # LB30a: regional indicators pair up into flags; the others (ideographs...)
+            # break between any two
+            opportunities.extend(range(index + 2, end, 2) if prop == _RI else range(index + 1, end))
+        last_prop = prop
+    return opportunities
+
+
+def _greedy_fit(opportunities: list[int], columns: list[int], width: int, startcol: int) -> list[int]:
+    """u8_width_linebreaks' rule: break at the last opportunity before the piece that overflows.
+
+    ``columns[i]`` is the column of ``opportunities[i]`` from the text start,
+    with the text end appended. A piece is only checked once a line has
+    another piece before it, so the first piece of a line may overflow.
+    """
+    inserted: list[int] = []
+    last = len(columns) - 1
+    previous = -1  # index of the opportunity the current line starts at
+    base = -startcol  # column of the line start, counted from the text start
+    while True:
+        overflow = bisect.bisect_right(columns, base + width, previous + 2)
+        if overflow > last:
+            return inserted
+        previous = overflow - 1
+        inserted.append(opportunities[previous])
+        base = columns[previous]

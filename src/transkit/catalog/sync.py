@@ -1,8 +1,11 @@
 """Template + previous catalog → new catalog, with msgmerge's promises and none of its losses.
 
 * a msgid still in the template keeps its translation, flags and comments;
-* a new msgid arrives empty (the drift stage may offer a fuzzy candidate);
-* a translated msgid that left the template becomes obsolete (``#~``), never deleted;
+* a new msgid gets what the drift stage (:func:`transkit.drift.carry_over`)
+  proposes from the old segment it came from: an auto-updated translation,
+  or a fuzzy one with ``#| msgid``; otherwise it arrives empty;
+* every old translation not kept verbatim under its own msgid becomes
+  obsolete (``#~``), never deleted, and revives exactly if its msgid returns;
 * running it twice changes nothing.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterable
 
+from ..drift import carry_over as drift_carry_over
 from ..source.html import Document, Segment
 from .model import Catalog, Entry
 
@@ -115,9 +119,12 @@ def merge(
     previous: Catalog | None,
     language: str,
     plural_forms: str,
-    carry_over: CarryOver | None = None,
+    carry_over: CarryOver | None = drift_carry_over,
 ) -> Catalog:
-    """The new catalog for ``language``: template order, then obsolete entries."""
+    """The new catalog for ``language``: template order, then obsolete entries.
+
+    ``carry_over=None`` keeps exact matches only (msgmerge ``--no-fuzzy-matching``).
+    """
     old = previous or Catalog()
     live = {e.key: e for e in old.entries if not e.obsolete}
     obsolete = {e.key: e for e in old.entries if e.obsolete}

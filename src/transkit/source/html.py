@@ -117,11 +117,23 @@ def parse_page(data: bytes, path: Path | str, default_language: str) -> ParsedPa
         root = etree.fromstring(text.encode("utf-8"), parser)
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(f"{path}: cannot parse HTML: {exc}") from exc
+    _refuse_truncated(parser, path)
     if root is None:
         raise SourceError(f"{path}: no HTML content")
     declared = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
     language = primary_language(declared) if declared else default_language
     return ParsedPage(root.getroottree(), encoding, language, bool(declared), text.endswith("\n"))
+
+
+def _refuse_truncated(parser: Any, path: Path | str) -> None:
+    """libxml2 stops at a fatal error (e.g. nesting deeper than 2,048 elements) and keeps what
+    it had: the rest of the page would silently vanish from every translation."""
+    fatal = next((e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL), None)
+    if fatal is not None:
+        reason = fatal.message.strip()
+        if "depth" in reason.lower():
+            reason = "elements nested more than 2,048 levels deep (the HTML parser's limit)"
+        raise SourceError(f"{path}:{fatal.line}: cannot parse HTML: {reason}")
 
 
 VOID = frozenset(
@@ -148,13 +160,13 @@ def serialize_page(page: ParsedPage) -> bytes:
         before.append(node)
         node = node.getprevious()
     for node in reversed(before):
-        _serialize(node, out, False)
+        _nested(_serialize(node, out, False))
         out.append("\n")
-    _serialize(root, out, False)
+    _nested(_serialize(root, out, False))
     node = root.getnext()
     while node is not None:
         out.append("\n")
-        _serialize(node, out, False)
+        _nested(_serialize(node, out, False))
         node = node.getnext()
     if page.trailing_newline:
         out.append("\n")
@@ -165,7 +177,22 @@ def serialize_page(page: ParsedPage) -> bytes:
         return text.encode("utf-8")
 
 
-def _serialize(node: Any, out: list[str], raw: bool) -> None:
+def _nested(call: Iterator[Any]) -> None:
+    """Run a tree walk written as generators that yield their sub-calls, with an explicit stack.
+
+    Python recursion stops near 1,000 levels; a page may nest 2,048 (libxml2's limit).
+    """
+    stack = [call]
+    while stack:
+        inner = next(stack[-1], None)
+        if inner is None:
+            stack.pop()
+        else:
+            stack.append(inner)
+
+
+def _serialize(node: Any, out: list[str], raw: bool) -> Iterator[Any]:
+    """Append one node (and its tail) to ``out``; yields the calls for its children (see _nested)."""
     tag = node.tag
     if tag is etree.Comment:
         out.append(f"<!--{node.text or ''}-->")
@@ -183,7 +210,7 @@ def _serialize(node: Any, out: list[str], raw: bool) -> None:
             if node.text:
                 out.append(node.text if raw_inside else _escape_text(node.text))
             for child in node:
-                _serialize(child, out, raw_inside)
+                yield _serialize(child, out, raw_inside)
             out.append(f"</{tag}>")
     if node.tail and node.getparent() is not None:
         out.append(node.tail if raw else _escape_text(node.tail))
@@ -321,6 +348,10 @@ class _Walker:
 
     def walk(self, element: Any, parent_state: _State) -> None:
         """Collect the units of a block element and its descendants, in document order."""
+        _nested(self._walk_block(element, parent_state))
+
+    def _walk_block(self, element: Any, parent_state: _State) -> Iterator[Any]:
+        """One block's units; yields the walks of its block children in their turn (see _nested)."""
         state = self.state_of(element, parent_state)
         if state.active:
             self.attribute_units(element, state)
@@ -332,33 +363,40 @@ class _Walker:
         for index, child in enumerate(children):
             if self.is_inline(child):
                 continue
-            self.run(element, start, index, state, switched_off)
+            self.run(element, children, start, index, state, switched_off)
             if isinstance(child.tag, str):
                 child_state = state if not switched_off else _State(False, state.language_ok, state.included, state.excluded, state.notes)
-                self.walk(child, child_state)
+                yield self._walk_block(child, child_state)
             else:
                 switched_off = _is_switch_comment(child) == "off"
             start = index + 1
-        self.run(element, start, len(children), state, switched_off)
+        self.run(element, children, start, len(children), state, switched_off)
 
-    def run(self, container: Any, start: int, end: int, state: _State, switched_off: bool) -> None:
-        """Turn children[start:end] (and the text before them) into a text unit."""
-        lead_text = container.text if start == 0 else container[start - 1].tail
+    def run(self, container: Any, children: list[Any], start: int, end: int, state: _State, switched_off: bool) -> None:
+        """Turn children[start:end] (and the text before them) into a text unit.
+
+        ``children`` is ``list(container)``: indexing an lxml element is linear, a list is not.
+        """
+        before = children[start - 1] if start else None
+        lead_text = container.text if before is None else before.tail
         if end == start and not (lead_text or "").strip():
             return
         tokens: list[Token] = []
         if lead_text:
             tokens.append(("text", lead_text))
-        for child in container[start:end]:
+        for child in children[start:end]:
             self.tokenize(child, state, tokens)
         attributes, self.pending_attributes = self.pending_attributes, []
         if state.active and not switched_off:
-            self.add_text_unit(container, start, end, tokens, state)
+            self.add_text_unit(container, before, start, end, tokens, state)
         for element, element_state in attributes:
             self.attribute_units(element, element_state)
 
     def tokenize(self, node: Any, state: _State, tokens: list[Token]) -> None:
         """Append the tokens of one inline node (and its tail); attributes become units."""
+        _nested(self._tokenize_node(node, state, tokens))
+
+    def _tokenize_node(self, node: Any, state: _State, tokens: list[Token]) -> Iterator[Any]:
         if not isinstance(node.tag, str):
             tokens.append(("atom", node))
         else:
@@ -372,7 +410,7 @@ class _Walker:
                 if node.text:
                     tokens.append(("text", node.text))
                 for child in node:
-                    self.tokenize(child, node_state, tokens)
+                    yield self._tokenize_node(child, node_state, tokens)
                 tokens.append(("close", node))
         if node.tail:
             tokens.append(("text", node.tail))
@@ -380,11 +418,13 @@ class _Walker:
     def is_opaque(self, element: Any, state: _State) -> bool:
         if element.tag in OPAQUE or not state.active:
             return True
-        text = "".join(t for t in element.itertext() if isinstance(t, str))
+        text = etree.tostring(element, method="text", encoding=str, with_tail=False)  # itertext, in C
         return not LETTER.search(text) or bool(URLISH.match(text))
 
-    def add_text_unit(self, container: Any, start: int, end: int, tokens: list[Token], state: _State) -> None:
-        line = _line_of(container, start)
+    def add_text_unit(
+        self, container: Any, before: Any, start: int, end: int, tokens: list[Token], state: _State
+    ) -> None:
+        line = _line_of(container, before)
         lead, body, trail = _trim(tokens)
         while _is_wrapped(body):
             # One inline element wraps everything: translate its content, keep it whole.
@@ -438,11 +478,12 @@ def _kind(container: Any) -> str:
     return element.tag
 
 
-def _line_of(container: Any, start: int) -> int:
-    """Source line where a run starts (lxml only records element start lines)."""
-    if start == 0:
+def _line_of(container: Any, before: Any) -> int:
+    """Source line where a run starts after ``before`` (None: at the start of ``container``).
+
+    lxml only records element start lines."""
+    if before is None:
         return container.sourceline or 0
-    before = container[start - 1]
     newlines = sum(t.count("\n") for t in before.itertext() if isinstance(t, str))
     return (before.sourceline or 0) + newlines
 
@@ -766,11 +807,11 @@ def _materialize_tokens(tokens: list[Token]) -> list[Any]:
 def _materialize_pieces(pieces: tuple[Piece, ...]) -> list[Any]:
     """A parsed translation into nodes: text is escaped by lxml, markup only from the source."""
     out: list[Any] = []
-    _fill(None, out, pieces)
+    _nested(_fill(None, out, pieces))
     return out
 
 
-def _fill(parent: Any, out: list[Any], pieces: tuple[Piece, ...]) -> None:
+def _fill(parent: Any, out: list[Any], pieces: tuple[Piece, ...]) -> Iterator[Any]:
     for piece in pieces:
         if isinstance(piece, str):
             _append(parent, out, _clean(piece))
@@ -781,7 +822,7 @@ def _fill(parent: Any, out: list[Any], pieces: tuple[Piece, ...]) -> None:
         else:
             node = _shallow(piece.placeholder.node)
             _attach([parent] if parent is not None else [], out, node)
-            _fill(node, out, piece.children)
+            yield _fill(node, out, piece.children)
 
 
 def _shallow(element: Any) -> Any:
