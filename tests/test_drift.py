@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, SAMPLE, make_project
+from conftest import FIXTURES, SAMPLE, make_project, msgfmt_check
 from transkit.catalog.model import Catalog, Entry
 from transkit.catalog.pofile import read_catalog, write_catalog
 from transkit.cli import main
@@ -54,13 +54,15 @@ def translate_all(path: Path, overrides: dict[str, str] | None = None) -> None:
     write_catalog(path, replace(catalog, entries=entries))
 
 
-def run_revisions(root: Path, revisions: list[Path], overrides: dict[str, str] | None = None) -> Catalog:
+def run_revisions(
+    root: Path, revisions: list[Path], overrides: dict[str, str] | None = None, slug: str = "article"
+) -> Catalog:
     """Sync each revision of one article in turn; translate everything after the first only."""
     make_project(root, {}, 'languages = ["tr"]\n')
     config = load_config(root)
-    catalog = root / "locales" / "tr" / "article.po"
+    catalog = root / "locales" / "tr" / f"{slug}.po"
     for number, revision in enumerate(revisions):
-        shutil.copyfile(revision, root / "sources" / "article.html")
+        shutil.copyfile(revision, root / "sources" / f"{slug}.html")
         report = sync_project(config)
         assert report.ok, report.errors
         if number == 0:
@@ -107,6 +109,9 @@ def test_revision_corpus_lands_in_the_expected_states(case: Path, tmp_path: Path
         check_entry(entry, line)
     obsolete = [e.msgid for e in catalog.entries if e.obsolete and e.msgstr]
     assert sorted(obsolete) == sorted(expected["obsolete"])
+    if shutil.which("msgfmt"):  # fuzzy, #| and #~ entries as gettext expects them
+        checked = msgfmt_check(tmp_path / "locales" / "tr" / "article.po")
+        assert checked.returncode == 0 and not checked.stderr, checked.stderr
 
 
 def test_every_case_keeps_every_translation(tmp_path: Path) -> None:
@@ -129,13 +134,8 @@ def test_every_case_keeps_every_translation(tmp_path: Path) -> None:
 def sample_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample article fully translated, then revised to rev2 and synced, then built."""
     root = tmp_path_factory.mktemp("sample")
-    run_revisions(root, [SAMPLE, REV2])
-    os.replace(root / "sources" / "article.html", root / "sources" / f"{SLUG}.html")
-    os.replace(root / "locales" / "tr" / "article.po", root / "locales" / "tr" / f"{SLUG}.po")
-    os.replace(root / "locales" / "templates" / "article.pot", root / "locales" / "templates" / f"{SLUG}.pot")
-    config = load_config(root)
-    assert sync_project(config).ok
-    assert build_project(config).ok
+    run_revisions(root, [SAMPLE, REV2], slug=SLUG)
+    assert build_project(load_config(root)).ok
     return root
 
 

@@ -118,6 +118,7 @@ HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"La
         pytest.param(HEADER + 'msgid "One"\nmsgstr "Bir"', id="no-final-newline"),
         pytest.param(HEADER + '#| msgctxt "x"\n#| msgid "y"\n#, fuzzy\nmsgid "One"\nmsgstr "Bir"\n', id="previous-context"),
         pytest.param(HEADER + '#, fuzzy, python-format\nmsgid "One %s"\nmsgstr "Bir %s"\n', id="several-flags"),
+        pytest.param(HEADER + '#, fuzzy\n# see #~ below\nmsgid "One"\nmsgstr "Bir"\n', id="comment-mentioning-obsolete-marker"),
     ],
 )
 def test_fast_counts_agree_with_the_parser(text: str) -> None:
@@ -154,7 +155,7 @@ ENTRY = st.builds(
     msgstr=TEXT,
     msgctxt=st.none() | st.just("ctx"),
     flags=st.sampled_from([(), ("fuzzy",), ("fuzzy", "python-format")]),
-    translator_comments=st.sampled_from([(), (PREFILL,), ("a note",), ("a note", PREFILL)]),
+    translator_comments=st.sampled_from([(), (PREFILL,), ("a note",), ("a note", PREFILL), ("see #~ below",)]),
     previous_msgid=st.none() | TEXT,
     obsolete=st.booleans(),
 )

@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .config import CONFIG_NAME, DEFAULT_TOML, Config, load_config
 from .errors import TranskitError
+from .fsutil import write_if_changed
 from .pipeline import Report, build_project, sync_project
 from .status import SORT_KEYS
 
@@ -28,8 +29,15 @@ def _fail(message: str, code: int = EXIT_ERROR) -> None:
     sys.exit(code)
 
 
-def project_command(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--project DIR`` and turn library errors into one-line messages."""
+def project_command(function: Callable[..., Any] | None = None, *, writes: bool = False) -> Any:
+    """Add ``--project DIR`` and turn library errors into one-line messages.
+
+    ``@project_command(writes=True)`` marks a command that changes project files:
+    it runs holding the project lock (:mod:`transkit.lock`), with ``--wait SECONDS``.
+    This is the one place the lock is taken.
+    """
+    if function is None:
+        return lambda inner: project_command(inner, writes=writes)
 
     @click.option(
         "--project",
@@ -43,19 +51,32 @@ def project_command(function: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("-v", "--verbose", "verbose_here", is_flag=True, help="Say more about what is done.")
     @click.pass_context
     @functools.wraps(function)
-    def wrapper(ctx: click.Context, project: Path, quiet_here: bool, verbose_here: bool, **kwargs: Any) -> Any:
+    def wrapper(
+        ctx: click.Context, project: Path, quiet_here: bool, verbose_here: bool, wait: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
         root = ctx.find_root()
         debug = root.params.get("debug", False)
         ctx.meta["quiet"] = quiet_here or root.params.get("quiet", False)
         ctx.meta["verbose"] = verbose_here or root.params.get("verbose", False)
         try:
             config = load_config(project)
-            return ctx.invoke(function, config=config, **kwargs)
+            if not writes:
+                return ctx.invoke(function, config=config, **kwargs)
+            from .lock import lock_wait, project_lock
+
+            with project_lock(config, ctx.command_path, lock_wait(config, wait)):
+                return ctx.invoke(function, config=config, **kwargs)
         except TranskitError as exc:
             if debug:
                 raise
             _fail(str(exc), exc.exit_code)
 
+    if writes:
+        wrapper = click.option(
+            "--wait", "wait", type=click.FloatRange(min=0), metavar="SECONDS",
+            help="If another transkit is writing this project, wait this long for it (default: lock_wait, 10).",
+        )(wrapper)
     return wrapper
 
 
@@ -64,9 +85,19 @@ def _print_report(report: Report, verb: str, quiet: bool) -> None:
         click.echo(f"warning: {warning}", err=True)
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
+    _debug_tracebacks(report)
     if not quiet:
         for path in report.changed:
             click.echo(f"{verb} {path}")
+
+
+def _debug_tracebacks(report: Any) -> None:
+    """With --debug, the traceback of every per-article error the report kept."""
+    if click.get_current_context().find_root().params.get("debug"):
+        import traceback
+
+        for exc in getattr(report, "failures", ()):
+            click.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,7 +140,7 @@ def init(project: Path, quiet_here: bool, verbose_here: bool) -> None:
         if not quiet:
             click.echo(f"{config_file} exists; left as it is")
     else:
-        config_file.write_text(DEFAULT_TOML, encoding="utf-8")
+        write_if_changed(config_file, DEFAULT_TOML.encode("utf-8"))  # atomic: a killed init leaves no half file
         if not quiet:
             click.echo(f"wrote {config_file}")
     for folder in ("sources", "locales"):
@@ -119,8 +150,11 @@ def init(project: Path, quiet_here: bool, verbose_here: bool) -> None:
 @main.command()
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the files that would change.")
 @click.option("--article", "articles", multiple=True, metavar="SLUG", help="Only this article (repeatable).")
-@project_command
-def sync(config: Config, check: bool, articles: tuple[str, ...]) -> None:
+@click.option("--purge-obsolete", is_flag=True,
+              help="Then list the obsolete (#~) entries that would be removed; nothing is removed without --yes.")
+@click.option("--yes", is_flag=True, help="With --purge-obsolete: really remove them.")
+@project_command(writes=True)
+def sync(config: Config, check: bool, articles: tuple[str, ...], purge_obsolete: bool, yes: bool) -> None:
     """Extract segments into templates and merge them into every language's catalog.
 
     Translations are never lost: a segment that left the source becomes an
@@ -131,14 +165,20 @@ def sync(config: Config, check: bool, articles: tuple[str, ...]) -> None:
     Examples:
       transkit sync
       transkit sync --check        # in CI: fail when catalogs are out of date
+      transkit sync --purge-obsolete         # list obsolete entries (dry run)
+      transkit sync --purge-obsolete --yes   # remove them
     """
+    if yes and not purge_obsolete:
+        raise click.UsageError("--yes only goes with --purge-obsolete")
     report = sync_project(config, check=check, only=articles)
+    purge_failed = purge_obsolete and _purge(config, articles, yes and not check, report.errors)
     if check:
         for path in report.changed:
             click.echo(f"out of date: {path}")
         for error in report.errors:
             click.echo(f"error: {error}", err=True)
-        if report.errors:
+        _debug_tracebacks(report)
+        if report.errors or purge_failed:
             sys.exit(EXIT_ERROR)
         if report.changed:
             click.echo(f"{len(report.changed)} file(s) out of date; run 'transkit sync'", err=True)
@@ -147,7 +187,7 @@ def sync(config: Config, check: bool, articles: tuple[str, ...]) -> None:
     _print_report(report, "wrote", _quiet())
     if not _quiet():
         click.echo(f"sync: {len(report.changed)} written, {report.unchanged} unchanged, {report.skipped} article(s) up to date")
-    if report.errors:
+    if report.errors or purge_failed:
         sys.exit(EXIT_ERROR)
 
 
@@ -156,7 +196,7 @@ def sync(config: Config, check: bool, articles: tuple[str, ...]) -> None:
 @click.option("--article", "articles", multiple=True, metavar="SLUG", help="Only this article (repeatable).")
 @click.option("--include-fuzzy", is_flag=True, help="Use fuzzy (draft) translations too.")
 @click.option("--draft", is_flag=True, help="Also build languages below publish_threshold, marked noindex.")
-@project_command
+@project_command(writes=True)
 def build(config: Config, languages: tuple[str, ...], articles: tuple[str, ...], include_fuzzy: bool, draft: bool) -> None:
     """Write translated pages to build/<lang>/<slug>.html.
 
@@ -311,7 +351,7 @@ def drift(
 @click.option("--engine-url", "url", metavar="URL", help="The engine's base URL, e.g. your LibreTranslate server.")
 @click.option("--dry-run", is_flag=True, help="Send and write nothing; report what would go to the engine (the cost).")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Prefill at most N entries.")
-@project_command
+@project_command(writes=True)
 def prefill(config: Config, languages: tuple[str, ...], articles: tuple[str, ...], engine: str | None,
             url: str | None, dry_run: bool, limit: int | None) -> None:
     """Draft every empty entry: translation memory first, then an MT engine.
@@ -361,7 +401,7 @@ def tm() -> None:
 
 @tm.command("import")
 @click.argument("tmx", type=click.Path(dir_okay=False, path_type=Path))
-@project_command
+@project_command(writes=True)
 def tm_import(config: Config, tmx: Path) -> None:
     """Add a TMX file's translations to the project memory (memory/<name>.tmx).
 
@@ -438,7 +478,7 @@ def badge(config: Config, language: str | None, output: Path, label: str | None)
 
 @main.command("add-language")
 @click.argument("code", metavar="LANG")
-@project_command
+@project_command(writes=True)
 def add_language_command(config: Config, code: str) -> None:
     """Start a language: a catalog for every article, and LANG added to transkit.toml.
 
@@ -517,7 +557,7 @@ def xliff_export(config: Config, languages: tuple[str, ...], articles: tuple[str
 @click.option("--mark", type=click.Choice(["state", "fuzzy", "translated"]), default="state", show_default=True,
               help="state: fuzzy when the segment is 'initial'; fuzzy: every changed translation fuzzy; "
                    "translated: every changed translation final.")
-@project_command
+@project_command(writes=True)
 def xliff_import(config: Config, files: tuple[Path, ...], mark: str) -> None:
     """Bring translations from XLIFF 2.0 files back into their catalogs, checked like any translation.
 
@@ -555,6 +595,28 @@ def xliff_import(config: Config, files: tuple[Path, ...], mark: str) -> None:
                        f"{result.unchanged} unchanged, {result.kept_obsolete} kept as obsolete")
     if failed:
         sys.exit(EXIT_ERROR)
+
+
+def _purge(config: Config, articles: tuple[str, ...], remove: bool, reported: list[str]) -> bool:
+    """sync --purge-obsolete: list (dry run) or remove the obsolete entries; True when a catalog failed."""
+    from .purge import purge_obsolete
+
+    result = purge_obsolete(config, articles, remove)
+    for error in result.errors:
+        if error not in reported:  # sync already named this broken catalog
+            click.echo(f"error: {error}", err=True)
+    verb = "removed" if remove else "would remove"
+    for entry in result.entries:
+        shown = entry.msgid if len(entry.msgid) <= 60 else entry.msgid[:59] + "…"
+        click.echo(f"{verb} {entry.path}:{entry.line}: obsolete {shown!r}")
+    count = f"{len(result.entries)} obsolete entr{'y' if len(result.entries) == 1 else 'ies'} in {result.catalogs} catalog(s)"
+    if remove:
+        click.echo(f"purge: removed {count}")
+    elif result.entries:
+        click.echo(f"purge (dry run): {count} would be removed; run 'transkit sync --purge-obsolete --yes' to remove them")
+    else:
+        click.echo("purge (dry run): no obsolete entries")
+    return bool(result.errors)
 
 
 if __name__ == "__main__":  # pragma: no cover

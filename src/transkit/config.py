@@ -290,3 +290,13 @@ def _glossary_path(root: Path, key: str, value: Any, where: str) -> Path:
 
 _VALIDATORS["check"] = _check_table
 _VALIDATORS["glossary"] = _glossary_path
+
+
+def _lock_wait(root: Path, key: str, value: Any, where: str) -> float:
+    """``lock_wait = 30``: seconds a writing command waits for another one to finish (default 10)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 86400:
+        raise _fail(where, key, f"must be a number of seconds from 0 to 86400, not {value!r}")
+    return float(value)
+
+
+_VALIDATORS["lock_wait"] = _lock_wait

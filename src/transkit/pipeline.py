@@ -32,6 +32,12 @@ class Report:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     held_back: list[str] = field(default_factory=list)  # build: languages below publish_threshold
+    failures: list[TranskitError] = field(default_factory=list, repr=False)  # the errors' exceptions, for --debug
+
+    def fail(self, exc: TranskitError) -> None:
+        """One article failed: keep its one-line message (and the exception for --debug)."""
+        self.errors.append(str(exc))
+        self.failures.append(exc)
 
     @property
     def ok(self) -> bool:
@@ -55,7 +61,7 @@ def sync_project(config: Config, check: bool = False, only: tuple[str, ...] = ()
         try:
             _sync_article(config, article, check, report)
         except TranskitError as exc:
-            report.errors.append(str(exc))
+            report.fail(exc)
     return report
 
 
@@ -135,7 +141,7 @@ def build_project(
         try:
             _build_article(config, article, languages, include_fuzzy, report, draft)
         except TranskitError as exc:
-            report.errors.append(str(exc))
+            report.fail(exc)
     return report
 
 

@@ -17,7 +17,6 @@ import base64
 import hashlib
 import html
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable

@@ -19,10 +19,12 @@ Completeness (``percent``) is reviewed words / all words, 100 for an article
 without words. Placeholders are not words. The JSON fields are documented
 in ``docs/status.md``.
 
-Speed: status runs on every commit, so catalogs are counted by a small line
-scanner that reads only what status needs; it accepts a strict subset of the
-PO syntax and hands anything else (odd spacing, errors, conflict markers) to
-the full parser, which gives the same counts or the one-line error.
+Speed: status runs on every commit, so catalogs are counted by one regular
+expression per entry that reads only what status needs (no Entry objects,
+no polib). It accepts the strict form gettext tools and transkit write and
+hands anything else (odd spacing, plurals, errors, conflict markers) to the
+full parser, which gives the same counts or the one-line error; tests check
+that both agree.
 """
 
 from __future__ import annotations
@@ -210,8 +212,10 @@ def _fast_counts(text: str, words: dict[str, int]) -> Counts:
             raise _Unusual
         position = match.end()
         comments = match.group("comments")
-        if "#~" in comments:  # obsolete entries before this one: only what follows them is ours
-            comments = comments[comments.find("\n", comments.rfind("#~")) + 1 :]
+        if "#~" in comments:  # obsolete entries before this one: only the lines after them are ours
+            start = ("\n" + comments).rfind("\n#~")  # = where the last '#~' line starts in comments
+            if start >= 0:
+                comments = comments[comments.find("\n", start) + 1 :]
         if comments and _ODD_COMMENT.search(comments):
             raise _Unusual
         msgid = _unescape(_content(match.group("msgid")))

@@ -912,11 +912,13 @@ def _width_linebreaks(text: str, glued: frozenset[int], width: int, startcol: in
 def _codes_linebreaks(codes: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
     """Port of u8_possible_linebreaks_loop + u8_width_linebreaks_internal (libunistring 1.0).
 
-    One pass: the break opportunity before each character depends only on what
-    precedes it, so the width logic runs right behind it. Runs of one class
-    (a word, spaces) are handled at their first character and skipped, which is
-    where the speed comes from. Returns the indices where a line break is
-    inserted.
+    ``codes`` is the text through _CODES. Returns the indices where a line
+    break is inserted. Texts without special classes take the faster
+    _simple_linebreaks; here, one pass does both: the break opportunity before
+    a character depends only on what precedes it, so the width logic runs
+    right behind it. Runs of one class (a word, spaces) are handled at their
+    first character and the rest skipped. Kept as one function on purpose:
+    it is the hot loop, and it mirrors the C code branch for branch.
     """
     if not _SPECIAL_RE.search(codes):
         return _simple_linebreaks(codes, glued, width, startcol)

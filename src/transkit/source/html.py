@@ -39,8 +39,12 @@ OPAQUE = frozenset(
     "audio br canvas code embed iframe img input kbd map math meter noscript object picture "
     "progress samp script select style svg template textarea video wbr".split()
 )
-# Blocks whose content is never translated.
-UNTRANSLATABLE = frozenset("script style code pre svg math template textarea noscript".split())
+# Blocks whose content is never translated. The raw-text elements (xmp, noembed, noframes,
+# plaintext, iframe) are among them: their text is written unescaped, so a translation there
+# could close the element and open a <script>.
+UNTRANSLATABLE = frozenset(
+    "script style code pre svg math template textarea noscript xmp noembed noframes plaintext iframe".split()
+)
 
 # Attributes translated on any element, with the kind shown to translators.
 TEXT_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label", "summary", "label")
@@ -56,7 +60,11 @@ LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 URLISH = re.compile(r"^\s*(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|[\w-]+(?:\.[\w-]+)+/\S*)\s*$")
 EDGE_SPACE = re.compile(r"^[ \t\n\r\f]*(.*?)[ \t\n\r\f]*$", re.S)
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO, closed by PDF
+BIDI_ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI, closed by PDI
+PDF, PDI = "\u202c", "\u2069"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -780,8 +788,33 @@ def apply_translations(units: list[Unit], translate: Translate) -> list[TextUnit
 
 
 def _clean(text: str) -> str:
-    """Drop characters that cannot appear in HTML at all (NUL, C0 controls, lone surrogates)."""
-    return XML_ILLEGAL.sub("", text)
+    """Translated text made safe to show: no characters HTML cannot hold (NUL, C0 and C1
+    controls, lone surrogates), and no bidi control left open (see :func:`balance_bidi`)."""
+    return balance_bidi(UNSHOWABLE.sub("", text))
+
+
+def balance_bidi(text: str) -> str:
+    """Close every bidi embedding, override or isolate the text opens, at its end.
+
+    An unclosed U+202E (RIGHT-TO-LEFT OVERRIDE) in a translation would reverse
+    the page text after it (Trojan-Source-style spoofing of names, numbers and
+    links); closed at the end of its piece of translation, it only affects
+    what the translator wrote. Unmatched closers are ignored by browsers (UAX #9).
+    """
+    if not BIDI_CONTROL.search(text):
+        return text
+    open_: list[str] = []
+    for char in text:
+        if char in BIDI_EMBEDDINGS:
+            open_.append(PDF)
+        elif char in BIDI_ISOLATES:
+            open_.append(PDI)
+        elif char == PDF and open_ and open_[-1] == PDF:
+            open_.pop()
+        elif char == PDI and PDI in open_:
+            while open_.pop() != PDI:
+                pass
+    return text + "".join(reversed(open_))
 
 
 def _materialize_tokens(tokens: list[Token]) -> list[Any]:
