@@ -15,9 +15,17 @@ SAMPLE = REPO / "sources" / "putin-prepares-to-visit-china.html"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def dom_signature(html: bytes, ignore_root_attributes: tuple[str, ...] = ("lang",)) -> Any:
-    """A comparable form of a page's DOM: doctype, tags, attributes, text, tails, comments."""
+def dom_signature(html: bytes, ignore_root_attributes: tuple[str, ...] = ("lang",), without_alternates: bool = False) -> Any:
+    """A comparable form of a page's DOM: doctype, tags, attributes, text, tails, comments.
+
+    ``without_alternates`` drops ``<link rel="alternate" hreflang>`` elements, which
+    the build deliberately replaces by the languages actually published.
+    """
     tree = etree.fromstring(html, etree.HTMLParser(remove_comments=False, remove_pis=False)).getroottree()
+    if without_alternates:
+        for link in tree.getroot().findall(".//link[@hreflang]"):
+            if "alternate" in (link.get("rel") or "").split():
+                link.getparent().remove(link)
 
     def node(element: Any, is_root: bool = False) -> Any:
         attributes = dict(element.attrib) if isinstance(element.tag, str) else {}

@@ -169,10 +169,20 @@ def test_a_template_per_language(tmp_path: Path) -> None:
     assert alternates(page(root, "ru"))[1] == ("en", "https://x.org/a/")
 
 
-def test_without_publishing_config_the_sources_links_stay(tmp_path: Path) -> None:
+def test_without_publishing_config_stale_source_links_are_replaced(tmp_path: Path) -> None:
+    """A source that lists alternates gets correct ones: the published languages, not the stale 'de'."""
     root = project(tmp_path)
     build_project(load_config(root))
-    assert alternates(page(root, "tr")) == [("de", "https://old.example/de/")]
+    assert [lang for lang, _ in alternates(page(root, "tr"))] == ["tr", "en", "ru", "x-default"]
+
+
+def test_without_publishing_config_a_page_without_alternates_gets_none(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"b.html": ARTICLE.replace('<link rel="alternate" hreflang="de" href="https://old.example/de/">', "")},
+                        'languages = ["tr", "en"]\nsegmentation = "paragraph"\n')
+    assert sync_project(load_config(root)).ok
+    translate_catalog(root / "locales" / "tr" / "b.po", TR)
+    build_project(load_config(root))
+    assert alternates(page(root, "tr", "b")) == []
 
 
 # --------------------------------------------------------------------------- notice and ITS marks

@@ -209,3 +209,33 @@ def test_completion_answers(words: str, expected: set[str]) -> None:
     result = subprocess.run([str(TRANSKIT)], env=env, capture_output=True, text=True)
     offered = {line.split(",", 1)[1] for line in result.stdout.splitlines()}
     assert expected <= offered, result.stdout
+
+
+# --------------------------------------------------------------------------- the README, runnable as written
+
+
+def readme_commands() -> list[str]:
+    """Every line of the sh blocks in the README's sections for translators, editors and CI maintainers."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for title in ("For translators", "For editors", "For CI maintainers"):
+        section = readme.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+        for block in re.findall(r"```sh\n(.*?)```", section, re.DOTALL):
+            commands.extend(line for line in block.splitlines() if line.strip())
+    return commands
+
+
+@needs_script
+def test_readme_commands_for_the_three_kinds_of_users_run_as_written(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "repo"
+    for folder in ("sources", "locales"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "transkit.toml", root / "transkit.toml")
+    commands = readme_commands()
+    assert any(c.startswith("transkit xliff import") for c in commands) and len(commands) >= 8
+    env = environment(PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    for command in commands:
+        result = subprocess.run(["bash", "-c", command], cwd=root, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, (command, result.stdout, result.stderr)

@@ -41,6 +41,9 @@ class PagePolicy:
 
     ``alternates``: the ``<link rel="alternate" hreflang>`` list, as (hreflang,
     href) pairs, replacing the source's own; None keeps the source's.
+    ``all_pages``: add them to every page; otherwise only to pages whose source
+    already lists alternates (a site that uses hreflang gets correct ones, a
+    page that never had them is left as its author wrote it).
     ``noindex``: a draft below the publish threshold. ``notice``: the site's own
     (trusted) HTML snippet, inserted first in ``<main>``/``<article>``/``<body>``.
     ``mark_drafts``: published fuzzy segments are wrapped in a ``<span
@@ -49,6 +52,7 @@ class PagePolicy:
     """
 
     alternates: tuple[tuple[str, str], ...] | None = None
+    all_pages: bool = False
     noindex: bool = False
     notice: str | None = None
     mark_drafts: bool = False
@@ -185,7 +189,7 @@ def _set_language(page: ParsedPage, target: str) -> None:
 
 
 def _apply_policy(page: ParsedPage, policy: PagePolicy) -> None:
-    if policy.alternates is not None:
+    if policy.alternates is not None and (policy.all_pages or _has_alternates(page)):
         set_alternates(page, policy.alternates)
     if policy.noindex:
         set_noindex(page)
@@ -200,6 +204,11 @@ def _head(page: ParsedPage) -> Any:
         head = etree.Element("head")
         root.insert(0, head)
     return head
+
+
+def _has_alternates(page: ParsedPage) -> bool:
+    head = page.tree.getroot().find("head")
+    return head is not None and any(isinstance(e.tag, str) and _is_alternate_language_link(e) for e in head)
 
 
 def _is_alternate_language_link(element: Any) -> bool:

@@ -107,7 +107,12 @@ def _fail(where: str, key: str, message: str) -> ConfigError:
 def _language(root: Path, key: str, value: Any, where: str) -> str:
     if not isinstance(value, str) or not LANGUAGE_CODE.match(value):
         raise _fail(where, key, f"must be a language code such as \"en\" or \"pt-BR\", not {value!r}")
-    return primary_language(value)
+    from .languages import validate_code  # the one ISO 639 check (imports this module)
+
+    try:
+        return validate_code(value)
+    except ConfigError as exc:
+        raise _fail(where, key, f"has an unknown language: {exc}") from exc
 
 
 def _languages(root: Path, key: str, value: Any, where: str) -> tuple[str, ...]:

@@ -55,7 +55,12 @@ def find_articles(config: Config, only: tuple[str, ...] = ()) -> list[Article]:
 
 
 def _within(folder: Path, relative: str) -> Path:
-    """``folder/relative``, refusing any result that escapes ``folder``."""
+    """``folder/relative``, refusing any result that escapes ``folder``.
+
+    ``folder`` is the configured locales or output folder (checked by the config
+    to be inside the project); a symlink anywhere below it, such as
+    ``locales/tr`` pointing elsewhere, is caught by resolving the whole path.
+    """
     path = folder / relative
     resolved = path.resolve()
     base = folder.resolve()
@@ -65,15 +70,15 @@ def _within(folder: Path, relative: str) -> Path:
 
 
 def template_path(config: Config, slug: str) -> Path:
-    return _within(config.locales / TEMPLATES, slug + ".pot")
+    return _within(config.locales, f"{TEMPLATES}/{slug}.pot")
 
 
 def catalog_path(config: Config, lang: str, slug: str) -> Path:
-    return _within(config.locales / lang, slug + ".po")
+    return _within(config.locales, f"{lang}/{slug}.po")
 
 
 def output_path(config: Config, lang: str, slug: str) -> Path:
-    return _within(config.output / lang, slug + ".html")
+    return _within(config.output, f"{lang}/{slug}.html")
 
 
 def target_languages(config: Config, article_language: str) -> tuple[str, ...]:

@@ -100,7 +100,8 @@ def page_policy(config: Config, decision: Decision, alternates: tuple[tuple[str,
     """What build_page changes in one page beyond its text."""
     notice = language_setting(config, "stale_notice", decision.language) if decision.counts.stale else None
     return PagePolicy(
-        alternates=alternates if manages_alternates(config) else None,
+        alternates=alternates,
+        all_pages=manages_alternates(config),
         noindex=not decision.published,
         notice=notice,
         mark_drafts=include_fuzzy,

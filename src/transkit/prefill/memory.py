@@ -18,7 +18,6 @@ renumbered and must pass the build's placeholder validation.
 
 from __future__ import annotations
 
-import heapq
 import re
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
@@ -125,37 +124,42 @@ class MemoryIndex:
         return None
 
     def _fuzzy(self, key: str) -> list[tuple[int, float]]:
-        """Candidates from the rarest words, scored by rapidfuzz, best first."""
+        """Candidates sharing the query's rarest words, scored by rapidfuzz, best first."""
         counts = self._word_hits(key)
         if not counts:
             return []
         low, high = _length_window(len(key), self.min_similarity)
         shapes = self._shapes
-        fitting = ((n, c) for n, c in counts.items() if low <= len(shapes[n]) <= high)
-        best = heapq.nlargest(self._candidates, fitting, key=lambda item: (item[1], -item[0]))
-        choices = {n: shapes[n] for n, _ in best if shapes[n] != key}
-        found = process.extract(
-            key, choices, scorer=fuzz.ratio, score_cutoff=self.min_similarity, limit=5
-        )
+        choices = {}
+        for number, _ in counts.most_common(4 * self._candidates):
+            if low <= len(shapes[number]) <= high and shapes[number] != key:
+                choices[number] = shapes[number]
+                if len(choices) == self._candidates:
+                    break
+        found = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=self.min_similarity, limit=5)
         found.sort(key=lambda hit: (-hit[1], hit[2]))
         return [(number, score) for _, score, number in found]
 
     def _word_hits(self, key: str) -> Counter[int]:
-        """How many of the query's words each unit shares, counting the rarest words first.
+        """How many of the query's rarer words each unit shares.
 
-        Scanning stops after enough postings to have seen any unit that could
-        reach the similarity threshold in practice; the common words that
-        remain would only add noise.
+        A unit similar enough shares most of the query's words, so it must
+        share at least one of the rarest ``n - ceil(n/2) + 1`` of them (the
+        prefix filter of set-similarity joins, for a word overlap of one
+        half): the common words need not be scanned. Short queries scan
+        every word; a budget of postings bounds the work for queries made
+        only of common words.
         """
         words = sorted(set(_WORD.findall(key.lower())), key=lambda w: len(self._postings.get(w, ())))
+        prefix = len(words) if len(words) <= 4 else len(words) - (len(words) + 1) // 2 + 1
         counts: Counter[int] = Counter()
         budget = max(20_000, 20 * self._candidates)
         scanned = 0
-        for index, word in enumerate(words):
+        for index, word in enumerate(words[:prefix]):
             postings = self._postings.get(word)
             if not postings:
                 continue
-            if index >= 3 and scanned + len(postings) > budget:
+            if index >= 2 and scanned + len(postings) > budget:
                 break
             scanned += len(postings)
             counts.update(postings)
