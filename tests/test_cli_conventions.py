@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pty
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -227,8 +228,6 @@ def readme_commands() -> list[str]:
 
 @needs_script
 def test_readme_commands_for_the_three_kinds_of_users_run_as_written(tmp_path: Path) -> None:
-    import shutil
-
     root = tmp_path / "repo"
     for folder in ("sources", "locales"):
         shutil.copytree(REPO / folder, root / folder)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import REPO, msgfmt_check, needs_gettext
 from transkit.catalog.pofile import read_catalog, write_catalog
@@ -249,8 +250,6 @@ def test_msgmerge_after_transkit_sync_changes_nothing(project: Path) -> None:
 
 
 def test_cli_sync_check_after_an_editor_saved(project: Path) -> None:
-    from click.testing import CliRunner
-
     poedit_header(catalog_file(project))
     result = CliRunner().invoke(main, ["sync", "--check", "--project", str(project)])
     assert result.exit_code == 0 and result.output == ""

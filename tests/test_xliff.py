@@ -377,3 +377,47 @@ def test_cli_export_options(project: Path, tmp_path: Path) -> None:
     assert [p.relative_to(out).as_posix() for p in sorted(out.rglob("*.xlf"))] == ["de/a.xlf"]
     assert run("xliff", "export", "--project", str(project), "-q", "-o", str(out)).output == ""
     assert (out / "ru" / "a.xlf").exists()
+
+
+def resegment(path: Path, second_target: bool) -> None:
+    """What a tool that splits segments writes (canResegment="no" asks it not to): two segments and an ignorable."""
+    tree = etree.parse(str(path))
+    wanted = units(path)[XI].get("id")
+    unit = next(u for u in tree.iter(X + "unit") if u.get("id") == wanted)
+    unit.remove(unit.find(X + "segment"))
+    codes = 'dataRefStart="d{0}" dataRefEnd="d{0}e"'
+    second = '<target>посетил <pc id="2">Москву</pc>.<ph id="3"/></target>' if second_target else ""
+    for fragment in (
+        f'<segment state="translated"><source>Chinese President <pc id="1" {codes.format(1)}>Xi Jinping</pc></source>'
+        '<target>Председатель <pc id="1">Си</pc></target></segment>',
+        "<ignorable><source> </source></ignorable>",
+        f'<segment state="translated"><source>visited <pc id="2" {codes.format(2)}>Moscow</pc>.'
+        f'<ph id="3" dataRef="d3"/></source>{second}</segment>',
+    ):
+        unit.append(etree.fromstring(f'<x xmlns="{NS}">{fragment}</x>')[0])
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+def test_segments_split_by_a_tool_are_joined_again(project: Path) -> None:
+    path = export(project)
+    resegment(path, second_target=True)
+    assert SCHEMA.validate(etree.parse(str(path))), SCHEMA.error_log
+    assert import_xliff(load_config(project), path).errors == []
+    assert entry(project, XI).msgstr == "Председатель <strong1>Си</strong1> посетил <a2>Москву</a2>.<sup3/>"
+
+
+def test_a_unit_translated_only_in_part_is_refused(project: Path) -> None:
+    path = export(project)
+    resegment(path, second_target=False)
+    errors = import_xliff(load_config(project), path).errors
+    assert len(errors) == 1 and "only some of the unit's segments have a <target>" in errors[0]
+    assert entry(project, XI).msgstr == ""
+
+
+def test_a_msgid_transkit_did_not_write_is_exported_as_text() -> None:
+    catalog = Catalog(entries=(Entry(msgid="Broken <b1>tag", msgstr="Kırık <b1>etiket", line=7),))
+    data, warnings = export_catalog(catalog, "en", "tr", "sources/a.html", "locales/tr/a.po")
+    assert warnings == ["locales/tr/a.po:7: the msgid's placeholders are not well-formed "
+                        "(<b1> is never closed); exported without a target"]
+    assert b'<source xml:space="preserve">Broken &lt;b1&gt;tag</source>' in data and b"<target" not in data
+    assert SCHEMA.validate(etree.fromstring(data))

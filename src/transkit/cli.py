@@ -412,7 +412,7 @@ def tm_import(config: Config, tmx: Path) -> None:
     from .prefill.memory import import_tmx
 
     result = import_tmx(config, tmx)
-    click.echo(f"tm import: {result.units} pair(s) read, {result.added} new, in {result.path}")
+    click.echo(f"tm import: {result.units} unit(s) read, {result.added} new pair(s) in {result.path}")
 
 
 @tm.command("export")

@@ -45,7 +45,7 @@ from .fsutil import write_if_changed
 from .layout import catalog_path, find_articles, target_languages, template_path
 from .prefill import PROVENANCE
 from .qa import placeholders_of
-from .source.inline import PLACEHOLDER, Atomic, Paired, Piece, parse_translation
+from .source.inline import PLACEHOLDER, Paired, Piece, parse_translation
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -126,7 +126,12 @@ def _unit(entry: Entry, unit_id: str) -> tuple[etree._Element, str]:
         unit.set("name", entry.msgctxt)
     _notes(unit, entry)
     placeholders = placeholders_of(entry.msgid)
-    source_pieces = parse_translation(entry.msgid, placeholders)
+    try:
+        source_pieces: tuple[Piece, ...] = parse_translation(entry.msgid, placeholders)
+    except PlaceholderError as exc:  # not a msgid transkit wrote: plain text, nothing to translate against
+        segment = etree.SubElement(unit, _q("segment"), state="initial")
+        _content(etree.SubElement(segment, _q("source"), {f"{{{XML_NS}}}space": "preserve"}), (entry.msgid,))
+        return unit, f"the msgid's placeholders are not well-formed ({exc})"
     if placeholders:
         original = etree.SubElement(unit, _q("originalData"))
         for number in sorted(placeholders):
@@ -275,7 +280,9 @@ def read_xliff(path: Path) -> tuple[XliffDocument, list[str]]:
         raise CatalogError(f"{path}:{line}: not well-formed XML: {exc.msg}") from exc
     root = tree.getroot()
     if root.tag != _q("xliff") or root.get("version") != "2.0":
-        raise CatalogError(f"{path}:{root.sourceline}: not an XLIFF 2.0 document (expected <xliff version=\"2.0\" xmlns=\"{NS}\">)")
+        raise CatalogError(
+            f"{path}:{root.sourceline}: not an XLIFF 2.0 document (expected <xliff version=\"2.0\" xmlns=\"{NS}\">)"
+        )
     source_language, target_language = root.get("srcLang"), root.get("trgLang")
     if not source_language or not target_language:
         raise CatalogError(f"{path}:{root.sourceline}: <xliff> needs srcLang and trgLang")
@@ -310,35 +317,36 @@ class _Codes:
 def _read_unit(unit: etree._Element) -> Unit:
     data = {d.get("id", ""): d.text or "" for d in unit.iterfind(f"{_q('originalData')}/{_q('data')}")}
     codes = _Codes(data)
-    sources: list[str] = []
-    targets: list[str] = []
-    states: list[str] = []
-    target_line, has_target = 0, False
     parts = [child for child in unit if child.tag in (_q("segment"), _q("ignorable"))]
     if not parts:
         raise _UnitError(unit.sourceline or 0, "no <segment>")
-    for part in parts:
+    sources = []
+    for part in parts:  # every source first: they define the codes any target may use
         source = part.find(_q("source"))
         if source is None:
             raise _UnitError(part.sourceline or 0, "a segment without <source>")
-        source_text = _inline(source, codes, learn=True)
-        sources.append(source_text)
-        target = part.find(_q("target"))
-        if part.tag == _q("segment"):
-            states.append(part.get("state", "initial"))
-            if target is not None:
-                has_target = True
-                target_line = target_line or target.sourceline or 0
-        # an <ignorable> without a target keeps its source text
-        targets.append(_inline(target, codes, learn=False) if target is not None else source_text)
+        sources.append(_inline(source, codes, learn=True))
+    segments = [part for part in parts if part.tag == _q("segment")]
+    states = [segment.get("state", "initial") for segment in segments]
     for state in states:
         if state not in STATES:
             raise _UnitError(unit.sourceline or 0, f"unknown state {state!r} (XLIFF 2.0 has {', '.join(STATES)})")
-    target_text = "".join(targets) if has_target else None
+    targets = [part.find(_q("target")) for part in parts]
+    translated = [t is not None for part, t in zip(parts, targets) if part.tag == _q("segment")]
+    target_text = None
+    target_line = next((t.sourceline for t in targets if t is not None and t.sourceline), unit.sourceline or 0)
+    if any(translated):
+        if not all(translated):
+            raise _UnitError(target_line, "only some of the unit's segments have a <target>")
+        # an <ignorable> without a target keeps its source text (white space between segments)
+        target_text = "".join(
+            _inline(target, codes, learn=False) if target is not None else source
+            for target, source in zip(targets, sources)
+        )
     state = min(states, key=STATES.index) if states else "initial"  # the least advanced segment decides
     return Unit(
         unit.get("id", ""), unit.sourceline or 0, unit.get("name"), "".join(sources), target_text or None,
-        state, target_line or unit.sourceline or 0,
+        state, target_line,
     )
 
 
@@ -366,7 +374,8 @@ def _inline(element: etree._Element, codes: _Codes, learn: bool) -> str:
         elif name == "cp":
             parts.append(_code_point(child, line))
         elif name not in ("sm", "em"):
-            raise _UnitError(line, f"unexpected element <{etree.QName(child).localname}> in <{etree.QName(element).localname}>")
+            inside = etree.QName(element).localname
+            raise _UnitError(line, f"unexpected element <{etree.QName(child).localname}> in <{inside}>")
         parts.append(child.tail or "")
     return "".join(parts)
 
@@ -383,7 +392,9 @@ def _code(element: etree._Element, codes: _Codes, kind: str, data_attribute: str
     reference = element.get(data_attribute)
     text = codes.data.get(reference or "")
     if text is None or not PLACEHOLDER.fullmatch(text):
-        raise _UnitError(line, f"inline code id={code_id!r} has no <data> with a transkit placeholder ({data_attribute}={reference!r})")
+        raise _UnitError(
+            line, f"inline code id={code_id!r} has no <data> with a transkit placeholder ({data_attribute}={reference!r})"
+        )
     table[code_id] = text
     return text
 
@@ -425,7 +436,9 @@ def import_xliff(config: Config, path: Path, mark: str = "state") -> ImportResul
     for xliff_file in document.files:
         article = by_reference.get(xliff_file.original)
         if article is None:
-            raise CatalogError(f"{path}:{xliff_file.line}: original={xliff_file.original!r} is not an article of this project")
+            raise CatalogError(
+                f"{path}:{xliff_file.line}: original={xliff_file.original!r} is not an article of this project"
+            )
         template = read_catalog(template_path(config, article.slug))
         source_language = template.header(SOURCE_LANGUAGE) or config.source_language
         if primary_language(document.source_language) != source_language:
@@ -433,6 +446,8 @@ def import_xliff(config: Config, path: Path, mark: str = "state") -> ImportResul
                 f"{path}: srcLang={document.source_language!r}, but {xliff_file.original} is in '{source_language}'"
             )
         catalog_file = catalog_path(config, language, article.slug)
+        if catalog_file in result.catalogs:
+            raise CatalogError(f"{path}:{xliff_file.line}: a second <file> for {xliff_file.original}")
         if not catalog_file.exists():
             raise CatalogError(f"{catalog_file}: no catalog to import into; run 'transkit sync' first")
         catalog = read_catalog(catalog_file)
@@ -475,7 +490,9 @@ def _apply(catalog: Catalog, units: tuple[Unit, ...], mark: str, path: Path, cat
         earlier = seen.setdefault(key, unit)
         if earlier is not unit:
             if earlier.target != unit.target:
-                result.errors.append(f"{where}: same source as unit {earlier.id} (line {earlier.line}) but another translation")
+                result.errors.append(
+                    f"{where}: same source as unit {earlier.id} (line {earlier.line}) but another translation"
+                )
             continue
         if key in live:
             index = live[key]
@@ -493,13 +510,16 @@ def _apply(catalog: Catalog, units: tuple[Unit, ...], mark: str, path: Path, cat
             "kept as an obsolete entry"
         )
         result.kept_obsolete += 1
-        if key in obsolete:
-            index = obsolete[key]
-            entries[index] = replace(_imported(entries[index], unit, mark), obsolete=True)
-        else:
-            fresh = Entry(msgid=unit.msgid, msgctxt=unit.msgctxt, obsolete=True)
-            entries.append(replace(_imported(fresh, unit, mark), obsolete=True))
+        _keep_obsolete(entries, obsolete.get(key), unit, mark)
     return replace(catalog, entries=tuple(entries))
+
+
+def _keep_obsolete(entries: list[Entry], index: int | None, unit: Unit, mark: str) -> None:
+    """A translation whose sentence left the article: an obsolete entry, which sync revives if it returns."""
+    if index is None:
+        entries.append(replace(_imported(Entry(msgid=unit.msgid, msgctxt=unit.msgctxt), unit, mark), obsolete=True))
+    else:
+        entries[index] = replace(_imported(entries[index], unit, mark), obsolete=True)
 
 
 def _imported(entry: Entry, unit: Unit, mark: str) -> Entry:

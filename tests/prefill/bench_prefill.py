@@ -1,7 +1,7 @@
 """Prefill benchmarks (not a test; numbers for the issue's note).
 
     .venv/bin/python tests/prefill/bench_prefill.py mt [--entries 480] [--latency 0.05] [--workers 1 4 8 16]
-    .venv/bin/python tests/prefill/bench_prefill.py tm [--units 100000] [--queries 3000]
+    .venv/bin/python tests/prefill/bench_prefill.py tm [--units 100000] [--queries 3000] [--verify 300]
 
 ``mt``: a real project (the sample article's sentences, made unique per
 article) prefilled against the local LibreTranslate-compatible server of
@@ -125,7 +125,7 @@ def _edit(sentence: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def bench_tm(units: int, queries: int) -> None:
+def bench_tm(units: int, queries: int, verify: int) -> None:
     for name, make in (("zipf-30k-vocabulary", _zipf_corpus), ("sample-words-reshuffled", _sample_corpus)):
         rng = random.Random(2026)
         sources = make(units + queries, rng)
@@ -149,6 +149,30 @@ def bench_tm(units: int, queries: int) -> None:
             f"unrelated matched {sum(1 for m in found[2 * third:] if m)}/{len(asked) - 2 * third})",
             flush=True,
         )
+        if verify:
+            _verify(memory, sources[:units], [_edit(s, rng) for s in rng.sample(sources[:units], verify)])
+
+
+def _verify(memory: MemoryIndex, sources: list[str], queries: list[str]) -> None:
+    """Recall of the index against rapidfuzz over every unit (brute force)."""
+    from rapidfuzz import fuzz, process
+
+    from transkit.prefill.memory import shape
+
+    shapes = [shape(s) for s in sources]
+    start = time.perf_counter()
+    found = missed = worse = 0
+    for query in queries:
+        best = process.extractOne(shape(query), shapes, scorer=fuzz.ratio, score_cutoff=memory.min_similarity)
+        match = memory.lookup(query)
+        if best is None:
+            continue
+        found += 1
+        missed += match is None
+        worse += match is not None and match.score < min(best[1], 99.0) - 1e-9
+    elapsed = time.perf_counter() - start
+    print(f"  brute force found a match for {found}/{len(queries)} edited queries; the index missed {missed}, "
+          f"chose a worse one {worse} times ({len(queries) / elapsed:.0f} brute-force+index lookups/s)", flush=True)
 
 
 def main() -> None:
@@ -161,11 +185,12 @@ def main() -> None:
     tm = sub.add_parser("tm")
     tm.add_argument("--units", type=int, default=100_000)
     tm.add_argument("--queries", type=int, default=3000)
+    tm.add_argument("--verify", type=int, default=0, help="also compare N edited queries with brute force")
     arguments = parser.parse_args()
     if arguments.what == "mt":
         bench_mt(arguments.entries, arguments.latency, arguments.workers)
     else:
-        bench_tm(arguments.units, arguments.queries)
+        bench_tm(arguments.units, arguments.queries, arguments.verify)
 
 
 if __name__ == "__main__":

@@ -147,15 +147,19 @@ def test_same_text_is_sent_once_and_never_paid_twice(tmp_path: Path, mt_server: 
 
 
 @needs_gettext
-def test_damaged_answers_are_rejected_and_reported(tmp_path: Path, mt_server: RunningServer) -> None:
+@pytest.mark.parametrize(
+    ("action", "why"),
+    [("damage", "token ⟦1⟧ is missing from the answer"), ("dup", "token ⟦1⟧ appears twice in the answer")],
+)
+def test_damaged_answers_are_rejected_and_reported(tmp_path: Path, mt_server: RunningServer, action: str, why: str) -> None:
     config = _project(tmp_path, mt_server)
-    mt_server.plan("Hello", "damage")
+    mt_server.plan("Hello", action)
     report = _prefill(config)
     hello = entries_of(config.locales / "ru" / "alpha.po")[HELLO]
     assert hello.msgstr == "" and not hello.fuzzy and hello.translator_comments == ()
     assert report.rejected == 1 and not report.ok  # type: ignore[attr-defined]
     [problem] = report.problems  # type: ignore[attr-defined]
-    assert problem == f"{config.locales / 'ru' / 'alpha.po'}:{hello.line}: libre answer rejected: token ⟦1⟧ is missing from the answer; left empty"
+    assert problem == f"{config.locales / 'ru' / 'alpha.po'}:{hello.line}: libre answer rejected: {why}; left empty"
     assert msgfmt_ok(config.locales / "ru" / "alpha.po")
 
 
@@ -255,3 +259,19 @@ def test_every_write_is_a_valid_catalog(tmp_path: Path, mt_server: RunningServer
     for path in config.locales.rglob("*.po"):
         assert msgfmt_ok(path)
         read_catalog(path)
+
+
+def test_a_cache_line_cut_by_a_crash_costs_one_request(tmp_path: Path, mt_server: RunningServer) -> None:
+    config = _project(tmp_path, mt_server, extra="workers = 1")
+    pristine = {p: p.read_bytes() for p in (config.locales / "ru").glob("*.po")}
+    _prefill(config)
+    [cache] = (tmp_path / ".transkit" / "cache").glob("*.jsonl")
+    data = cache.read_bytes()
+    cache.write_bytes(data[: len(data) - 12])  # the power went out while the last answer was written
+    for path, content in pristine.items():
+        path.write_bytes(content)
+    mt_server.state.reset()
+    report = _prefill(config)
+    assert len(mt_server.seen) == 1 and report.cached == 7  # type: ignore[attr-defined]
+    lines = cache.read_text(encoding="utf-8").splitlines()
+    assert sum(1 for line in lines if line.startswith('{"text"') and line.endswith("}")) == 7  # 7 distinct texts

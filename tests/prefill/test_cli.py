@@ -61,13 +61,15 @@ def test_rejected_answers_exit_1_with_a_warning_per_entry(tmp_path: Path, mt_ser
 
 
 def test_dry_run_prints_the_cost(tmp_path: Path, mt_server: RunningServer) -> None:
-    make_project(tmp_path, ARTICLES, f'engine = "libre"\nurl = "{mt_server.url}"')
+    config = make_project(tmp_path, ARTICLES, f'engine = "libre"\nurl = "{mt_server.url}"')
+    set_entries(config.locales / "ru" / "alpha.po", morning=Entry("Good morning.", "Доброе утро."))
     result = run(tmp_path, "prefill", "--dry-run")
     assert result.exit_code == 0 and mt_server.seen == []
     assert result.stdout == (
-        "prefill (dry run): 0 from memory, 0 copied (nothing to translate); 0 from the cache; "
-        "5 entries (37 characters) would go to libre; nothing sent, nothing written\n"
+        "prefill (dry run): 1 from memory, 0 copied (nothing to translate); 0 from the cache; "
+        "3 entries (24 characters) would go to libre; nothing sent, nothing written\n"
     )
+    assert "0 from memory" in run(tmp_path, "prefill", "--dry-run", "--article", "alpha").stdout
 
 
 @pytest.mark.parametrize(
@@ -109,7 +111,7 @@ def test_tm_export_and_import(tmp_path: Path) -> None:
     other = make_project(tmp_path / "other", {"gamma": ("Gamma", ["Good morning."])})
     result = run(tmp_path / "other", "tm", "import", str(exported))
     assert result.exit_code == 0
-    assert result.stdout == f"tm import: 1 pair(s) read, 1 new, in {tmp_path / 'other' / 'memory' / 'ours.tmx'}\n"
+    assert result.stdout == f"tm import: 1 unit(s) read, 2 new pair(s) in {tmp_path / 'other' / 'memory' / 'ours.tmx'}\n"
     run(tmp_path / "other", "prefill")
     morning = entries_of(other.locales / "ru" / "gamma.po")["Good morning."]
     assert morning.msgstr == "Доброе утро." and morning.fuzzy

@@ -185,11 +185,12 @@ def test_import_foreign_tmx_and_use_it(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = import_tmx(config, foreign)
-    assert (result.path, result.units, result.added) == (tmp_path / "memory" / "omegat.tmx", 2, 2)
+    assert (result.path, result.units, result.added) == (tmp_path / "memory" / "omegat.tmx", 2, 4)  # both directions
     assert import_tmx(config, foreign).added == 0  # importing twice adds nothing
     units = {(u.source, u.target, u.origin) for u in project_units(config, "en", "ru")}
     assert ("Good evening.", "Добрый вечер.", "memory/omegat.tmx") in units
     assert ("Good night.", "Спокойной ночи.", "memory/omegat.tmx") in units
+    assert ("Спокойной ночи.", "Good night.") in {(u.source, u.target) for u in project_units(config, "ru", "en")}
 
 
 def test_broken_tmx_is_a_one_line_error(tmp_path: Path) -> None:

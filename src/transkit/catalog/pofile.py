@@ -53,7 +53,7 @@ import functools
 import itertools
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polib
@@ -98,6 +98,14 @@ def parse_catalog(text: str, path: str = "<string>") -> Catalog:
     """Parse PO/POT text into a Catalog, refusing anything gettext would not accept."""
     text = text.removeprefix("\ufeff")
     _check_conflict_markers(text, path)
+    catalog = _fast_parse(text)
+    if catalog is not None:
+        return catalog
+    return _careful_parse(text, path)
+
+
+def _careful_parse(text: str, path: str) -> Catalog:
+    """The scanner + polib reading: any text, and the one-line message for each problem."""
     blocks = _Scanner(path).scan(text)
     polib_text, restore = _for_polib(text, path)
     try:
@@ -206,6 +214,8 @@ def _for_polib(text: str, path: str) -> tuple[str, dict[int, int] | None]:
 
 def _check_conflict_markers(text: str, path: str) -> None:
     """Git merge leftovers: polib would take them for syntax errors or silently skip them."""
+    if "<<<<<<<" not in text and "=======" not in text and ">>>>>>>" not in text:
+        return  # (a plain substring search is many times faster than the regex)
     match = _CONFLICT_RE.search(text)
     if match:
         line = text.count("\n", 0, match.start()) + 1
@@ -504,6 +514,163 @@ def _check_charset(header: _Block, path: str) -> None:
                 )
 
 
+# ---------------------------------------------------------------- fast path
+#
+# The catalogs transkit writes (and msgcat, Poedit, Weblate... write) use a
+# small part of the syntax. One regex match per entry reads them, several
+# times faster than the scanner and polib. Whatever the fast path is not sure
+# of (CR, other line breaks, unusual comments or spacing, plurals, anything
+# an error is raised for) makes it give up, and the careful path reads the
+# text and words any error. For every text it accepts it returns exactly what
+# the careful path returns (tests/catalog/test_pofile.py checks this).
+
+_FAST_STRING = r'"[^"\\\n]*(?:\\[ntrvbf"\\][^"\\\n]*)*"'  # only the escapes polib decodes
+
+
+def _fast_run(prefix: str) -> str:
+    """One string and its continuation lines, each after ``prefix``."""
+    return rf"{_FAST_STRING}(?:\n{prefix}{_FAST_STRING})*"
+
+
+_FAST_ENTRY = re.compile(
+    r"(?P<comments>(?:#(?:[ .:][^\n]*|, [^\n]*|,)?\n)*)"
+    r"(?:"
+    rf"(?:#\| msgctxt (?P<pctx>{_fast_run('#[|] ')})\n)?"
+    rf"(?:#\| msgid (?P<pid>{_fast_run('#[|] ')})\n)?"
+    rf"(?:msgctxt (?P<ctx>{_fast_run('')})\n)?"
+    rf"msgid (?P<id>{_fast_run('')})\n"
+    rf"msgstr (?P<str>{_fast_run('')})"
+    r"|"
+    rf"(?:#~\| msgctxt (?P<opctx>{_fast_run('#~[|] ')})\n)?"
+    rf"(?:#~\| msgid (?P<opid>{_fast_run('#~[|] ')})\n)?"
+    rf"(?:#~ msgctxt (?P<octx>{_fast_run('#~ ')})\n)?"
+    rf"#~ msgid (?P<oid>{_fast_run('#~ ')})\n"
+    rf"#~ msgstr (?P<ostr>{_fast_run('#~ ')})"
+    r")(?:\n+|\Z)"
+)
+_FAST_GROUPS = ("comments", "pctx", "pid", "ctx", "id", "str", "opctx", "opid", "octx", "oid", "ostr")
+# CR and the characters str.splitlines() breaks at (polib's reading differs there), the stand-ins.
+_FAST_REFUSED = "\r" + _OTHER_LINE_BREAKS + _STAND_INS
+_FAST_UNESCAPE_RE = re.compile(r'\\([ntrvbf"\\])')
+_FAST_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", '"': '"', "\\": "\\"}
+
+
+def _fast_raw(run: str, prefix: str) -> str:
+    """The escaped content of a string run (its pieces joined)."""
+    raw = run[1:-1]
+    return raw.replace(f'"\n{prefix}"', "") if "\n" in raw else raw
+
+
+def _fast_value(run: str | None, prefix: str) -> str | None:
+    if run is None:
+        return None
+    raw = _fast_raw(run, prefix)
+    if "\\" not in raw:
+        return raw
+    return _FAST_UNESCAPE_RE.sub(lambda match: _FAST_UNESCAPES[match.group(1)], raw)
+
+
+def _fast_parse(text: str) -> Catalog | None:
+    """The catalog, or None when the careful path must decide."""
+    if any(character in text for character in _FAST_REFUSED):  # faster than a regex
+        return None
+    match_entry, count = _FAST_ENTRY.match, text.count
+    entries: list[Entry] = []
+    seen: set[tuple[str | None, str]] = set()
+    header: Catalog | None = None
+    position, line, end = 0, 1, len(text)
+    while position < end:
+        match = match_entry(text, position)
+        if match is None:
+            return None
+        comments, pctx, pid, ctx, msgid, msgstr, opctx, opid, octx, oid, ostr = match.group(*_FAST_GROUPS)
+        obsolete = oid is not None
+        if obsolete:
+            pctx, pid, ctx, msgid, msgstr, keyword_prefix, previous_prefix = (
+                opctx, opid, octx, oid, ostr, "#~ ", "#~| ")
+        else:
+            keyword_prefix, previous_prefix = "", "#| "
+        msgid_line = line + count("\n", position, match.start("oid" if obsolete else "id"))
+        line += count("\n", position, match.end())
+        position = match.end()
+        translator, extracted, references, flags = _fast_comments(comments)
+        value = _fast_value(msgid, keyword_prefix)
+        context = _fast_value(ctx, keyword_prefix)
+        if value == "":
+            if entries or header is not None or obsolete or context is not None or pid or pctx:
+                return None  # the careful path reports it (or reads a header that is not first)
+            header = _fast_header(msgstr, translator, flags)
+            if header is None:
+                return None
+            continue
+        if pctx is not None and pid is None:
+            return None
+        key = (context, value)
+        if key in seen:
+            return None
+        seen.add(key)
+        entries.append(Entry(
+            msgid=value,
+            msgstr=_fast_value(msgstr, keyword_prefix),
+            msgctxt=context,
+            flags=tuple(flag for flag in flags if flag),
+            references=tuple(references),
+            extracted_comments=tuple(extracted),
+            translator_comments=tuple(translator),
+            previous_msgid=_fast_value(pid, previous_prefix),
+            previous_msgctxt=_fast_value(pctx, previous_prefix),
+            obsolete=obsolete,
+            line=msgid_line,
+        ))
+    if header is None:
+        return Catalog(entries=tuple(entries))
+    return replace(header, entries=tuple(entries))
+
+
+def _fast_comments(comments: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Translator and extracted comments, references and flags (as polib lists them)."""
+    translator: list[str] = []
+    extracted: list[str] = []
+    references: list[str] = []
+    flags: list[str] = []
+    if comments:
+        for comment in comments[:-1].split("\n"):
+            kind = comment[1:2]
+            if kind == ".":
+                body = comment[2:]
+                extracted.append(body[1:] if body.startswith(" ") else body)
+            elif kind == ":":
+                references.extend(comment[2:].split())
+            elif kind == ",":
+                if comment[2:].strip():  # polib skips a '#,' line without flags
+                    flags.extend(flag.strip() for flag in comment[3:].split(","))
+            else:
+                translator.append(comment[2:])
+    return translator, extracted, references, flags
+
+
+def _fast_header(run: str, comments: list[str], flags: list[str]) -> Catalog | None:
+    """The header as the careful path reads it (fields split as polib splits them)."""
+    raw = _fast_raw(run, "")
+    if "content-type" in raw.lower():  # _check_charset, line by line
+        for piece in run[1:-1].split('"\n"'):
+            match = _CHARSET_RE.search(piece) if "content-type" in piece.lower() else None
+            if match and match.group(1).removesuffix("\\n").upper() not in ("UTF-8", "CHARSET"):
+                return None
+    if "\\" in raw:
+        raw = _FAST_UNESCAPE_RE.sub(lambda match: _FAST_UNESCAPES[match.group(1)], raw)
+    fields: dict[str, str] = {}
+    key = None
+    for field_line in raw.splitlines():
+        try:
+            key, value = field_line.split(":", 1)
+            fields[key] = value.strip()
+        except ValueError:
+            if key is not None:
+                fields[key] += "\n" + field_line.strip()
+    return Catalog(header_comments=tuple(comments), header_fields=tuple(fields.items()), header_flags=tuple(flags))
+
+
 # =========================================================================== writing
 
 # gettext 0.21's format_language[] order, which is the order msgcat prints them.
@@ -655,11 +822,12 @@ def _wrap_string(prefix: str, keyword: str, value: str, wrap: bool) -> tuple[str
     for index, portion in enumerate(portions):
         text, glued = _escape(portion)
         startcol = first_startcol if first else 0
-        breaks = _breaks(text, glued, width, startcol)
+        codes: list[str] = []  # the text through _CODES, computed once when needed
+        breaks = _breaks(text, glued, width, startcol, codes)
         if first and text and (index + 1 < len(portions) or startcol > width or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first, startcol = False, 0
-            breaks = _breaks(text, glued, width, startcol)
+            breaks = _breaks(text, glued, width, startcol, codes)
         head = f"{prefix}{keyword} " if first else prefix
         start = 0
         for cut in breaks:
@@ -696,22 +864,25 @@ def _escape(portion: str) -> tuple[str, frozenset[int]]:
     return text, frozenset(glued)
 
 
-def _breaks(text: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
+def _breaks(text: str, glued: frozenset[int], width: int, startcol: int, cache: list[str]) -> list[int]:
     """Indices of ``text`` that start a new line (u8_width_linebreaks with overrides).
 
     Fast path: when the whole text fits, no break can be inserted (for ASCII,
-    the length is an upper bound of the columns).
+    the length is an upper bound of the columns). ``cache`` keeps the text's
+    codes for a second call on the same text.
     """
     if text.isascii():
         if startcol + len(text) <= width:
             return []
-        codes = text.translate(_CODES)
+        if not cache:  # one byte per character: a bytes table is many times faster than a dict
+            cache.append(text.encode("ascii").translate(_ASCII_CODES).decode("latin-1"))
     else:
-        codes = text.translate(_CODES)
-        widths = codes.encode("latin-1").translate(_CODE_WIDTHS)
+        if not cache:
+            cache.append(text.translate(_CODES))
+        widths = cache[0].encode("latin-1").translate(_CODE_WIDTHS)
         if startcol + len(widths) - widths.count(0) + widths.count(2) <= width:
             return []
-    return _codes_linebreaks(codes, glued, width, startcol)
+    return _codes_linebreaks(cache[0], glued, width, startcol)
 
 
 # ---------------------------------------------------------------- UAX #14, libunistring 1.0
@@ -869,6 +1040,7 @@ class _CodeMap(dict[int, str]):
 
 
 _CODES = _CodeMap()
+_ASCII_CODES = bytes(_CLASSES[code] << 2 | _WIDTHS[code] for code in range(128)) + bytes(128)  # bytes.translate
 _CODE_WIDTHS = bytes(code & 3 for code in range(256))  # bytes.translate: code -> width
 _RUN_RE = re.compile(r"(.)\1*", re.DOTALL)
 _SPACE_CODE = chr(_SP << 2 | 1)  # U+0020 is the only SP, and one column wide
@@ -902,6 +1074,24 @@ _BREAK_AFTER_SPACE = tuple(
 # Table classes that allow a break between two of their own (ideographs...),
 # and regional indicators, which LB30a pairs into flags.
 _SELF_BREAKING = frozenset(c for c in range(33) if _PAIR[c][c] == _DIRECT or c == _RI)
+
+
+def _code_pair_table(flat: tuple[bool, ...]) -> bytes:
+    """A class-pair table (last * 34 + this) as bytes indexed by codes: last_code << 8 | this_code."""
+    table = bytearray(1 << 16)
+    for last in range(33 * 4):
+        row = (last >> 2) * 34
+        for this in range(33 * 4):
+            if flat[row + (this >> 2)]:
+                table[last << 8 | this] = 1
+    return bytes(table)
+
+
+_SPACE_BYTE = ord(_SPACE_CODE)
+_DIRECT_CODES = _code_pair_table(_BREAK_DIRECT)
+_AFTER_SPACE_CODES = _code_pair_table(_BREAK_AFTER_SPACE)
+_SELF_BREAKING_CODES = bytes(code >> 2 in _SELF_BREAKING and code >> 2 != _RI for code in range(256))
+_RI_CODES = tuple(chr(_RI << 2 | width) for width in range(4))
 
 
 def _width_linebreaks(text: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
@@ -1014,8 +1204,77 @@ def _simple_linebreaks(codes: str, glued: frozenset[int], width: int, startcol: 
     """_codes_linebreaks for texts of spaces and table classes only: same result, faster.
 
     Without mandatory breaks the width logic of u8_width_linebreaks is a
-    greedy fit over the break opportunities, done here with bisection.
+    greedy fit: each line ends at the last break opportunity that fits (or
+    the first one after, if none does). Here, the opportunity before a
+    character depends only on it, the character before it and, after spaces,
+    the last one before them, so only the few characters before each line's
+    limit are looked at, not the whole text. (Regional indicators pair up
+    from the start of their run: texts with them take the full pass.)
     """
+    if any(code in codes for code in _RI_CODES):
+        return _bisect_linebreaks(codes, glued, width, startcol)
+    data = codes.encode("latin-1")
+    widths = data.translate(_CODE_WIDTHS)
+    end = len(data)
+    prefix: list[int] | None = None  # columns: prefix[i] is where character i starts
+    total = end
+    if widths.count(1) != end:
+        prefix = list(itertools.accumulate(widths, initial=0))
+        total = prefix[-1]
+    space, direct, after_space, self_breaking = _SPACE_BYTE, _DIRECT_CODES, _AFTER_SPACE_CODES, _SELF_BREAKING_CODES
+    inserted: list[int] = []
+    start, base = 0, -startcol  # the current line's first character and its column
+    while total > base + width:
+        limit = base + width
+        index = min(limit if prefix is None else bisect.bisect_right(prefix, limit) - 1, end - 1)
+        found = -1
+        while index > start:  # the last opportunity in (start, index]
+            this = data[index]
+            if this != space:
+                before = data[index - 1]
+                if before == space:
+                    last = index - 2
+                    while last >= 0 and data[last] == space:
+                        last -= 1
+                    if last >= 0 and after_space[data[last] << 8 | this] and index not in glued:
+                        found = index
+                        break
+                    index = last
+                    continue
+                if (self_breaking[this] if before == this else direct[before << 8 | this]) and index not in glued:
+                    found = index
+                    break
+            index -= 1
+        if found < 0:
+            found = _next_opportunity(data, glued, max(start, index) + 1)
+            if found < 0:
+                break
+        inserted.append(found)
+        start, base = found, found if prefix is None else prefix[found]
+    return inserted
+
+
+def _next_opportunity(data: bytes, glued: frozenset[int], index: int) -> int:
+    """The first break opportunity at or after ``index`` (see _simple_linebreaks), or -1."""
+    space = _SPACE_BYTE
+    for index in range(index, len(data)):
+        this = data[index]
+        if this == space or index in glued:
+            continue
+        before = data[index - 1]
+        if before == space:
+            last = index - 2
+            while last >= 0 and data[last] == space:
+                last -= 1
+            if last >= 0 and _AFTER_SPACE_CODES[data[last] << 8 | this]:
+                return index
+        elif _SELF_BREAKING_CODES[this] if before == this else _DIRECT_CODES[before << 8 | this]:
+            return index
+    return -1
+
+
+def _bisect_linebreaks(codes: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
+    """_simple_linebreaks over every opportunity of the text, with bisection."""
     opportunities = _simple_opportunities(codes)
     if glued:
         opportunities = [index for index in opportunities if index not in glued]

@@ -27,7 +27,8 @@ from ..catalog.model import Catalog, Entry
 from ..catalog.pofile import read_catalog, write_catalog
 from ..config import Config
 from ..errors import ConfigError
-from ..glossary import Glossary, load_glossary
+from ..glossary import Glossary
+from ..qa import project_glossary
 from ..layout import catalog_path, find_articles, target_languages, template_path
 from . import PROVENANCE, TM_ENGINE, PrefillSettings, check_engine_name, check_url, prefill_settings
 from .engines import Engine, EngineSettings, Outcome, check_engine, open_engine
@@ -155,9 +156,9 @@ class AnswerCache:
             ignore = self.folder.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# transkit's cache: never commit\n*\n", encoding="utf-8")
-            cut = self.path.exists() and self.path.stat().st_size and not self.path.read_bytes().endswith(b"\n")
+            cut = _ends_mid_line(self.path)
             self._handle = self.path.open("a", encoding="utf-8")
-            if cut:
+            if cut:  # a crash cut the last line: start ours on a fresh one
                 self._handle.write("\n")
         return self._handle
 
@@ -165,6 +166,18 @@ class AnswerCache:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+
+def _ends_mid_line(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, 2)
+            if handle.tell() == 0:
+                return False
+            handle.seek(-1, 2)
+            return handle.read(1) != b"\n"
+    except FileNotFoundError:
+        return False
 
 
 # =========================================================================== planning
@@ -255,11 +268,9 @@ class _Run:
 
     def keep_terms(self, pair: tuple[str, str]) -> tuple[str, ...]:
         """Do-not-translate terms: ``[prefill] do_not_translate`` plus the glossary's ``dnt`` rules."""
-        path = self.config.extra.get("glossary")
-        if path is not None and self._glossary is None:
-            self._glossary = load_glossary(path)
-        rules = self._glossary.for_pair(*pair) if self._glossary is not None else ()
-        glossary_terms = tuple(rule.source for rule in rules if rule.type == "dnt")
+        if self._glossary is None:
+            self._glossary = project_glossary(self.config)
+        glossary_terms = tuple(rule.source for rule in self._glossary.for_pair(*pair) if rule.type == "dnt")
         return tuple(dict.fromkeys((*self.settings.do_not_translate, *glossary_terms)))
 
     # ---------------------------------------------------------------- planning
@@ -319,13 +330,13 @@ class _Run:
                 entries.append(entry)
             else:
                 entries.append(filled(entry, fill))
-                self._count(fill)
+                self.count(fill)
         if not write_catalog(path, replace(current, entries=tuple(entries))):
             return False
         self.report.changed.append(path)
         return True
 
-    def _count(self, fill: Fill) -> None:
+    def count(self, fill: Fill) -> None:
         if fill.kind == "memory":
             self.report.from_memory += 1
         elif fill.kind == "copy":
@@ -382,6 +393,8 @@ def prefill_project(config: Config, options: PrefillOptions = PrefillOptions(), 
     try:
         texts = _answer_from_cache(run, targets, caches)
         if options.dry_run:
+            for fill in (f for target in targets for f in target.fills.values()):
+                run.count(fill)
             return run.report
         engines: dict[tuple[str, str], Engine] = {}
         try:

@@ -375,8 +375,8 @@ class ImportResult:
     """What ``tm import`` did."""
 
     path: Path
-    units: int
-    added: int
+    units: int  # translation units read
+    added: int  # language pairs (both directions) not stored before
 
 
 def import_tmx(config: Config, tmx: Path) -> ImportResult:
@@ -387,16 +387,18 @@ def import_tmx(config: Config, tmx: Path) -> ImportResult:
     destination = config.root / MEMORY_FOLDER / (tmx.stem + ".tmx")
     origin = destination.relative_to(config.root).as_posix()
     existing = _stored_units(destination, origin)
+    article_languages = {config.source_language, *config.languages}
     fresh = set()
-    for variants in variants_list:
-        languages = sorted(variants)
-        source = config.source_language if config.source_language in variants else languages[0]
-        for target in languages:
-            if target != source and variants[source] and variants[target]:
-                fresh.add(TmxUnit(source, variants[source], target, variants[target], origin))
+    for variants in variants_list:  # every direction an article of this project could need
+        for source, source_text in variants.items():
+            if source not in article_languages or not source_text:
+                continue
+            for target, target_text in variants.items():
+                if target != source and target_text:
+                    fresh.add(TmxUnit(source, source_text, target, target_text, origin))
     merged = existing | fresh
     write_if_changed(destination, format_tmx(merged, config.source_language).encode("utf-8"))
-    return ImportResult(destination, len(fresh), len(merged) - len(existing))
+    return ImportResult(destination, len(variants_list), len(merged) - len(existing))
 
 
 def _stored_units(path: Path, origin: str) -> set[TmxUnit]:
