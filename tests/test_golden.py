@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, dom_signature, msgfmt_check, needs_gettext
-from transkit.catalog.pofile import read_catalog
-from transkit.config import load_config
+from dataclasses import replace
+
+from transkit.catalog.pofile import read_catalog, write_catalog
+from transkit.config import Config, load_config
 from transkit.pipeline import build_project, sync_project
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -30,6 +32,14 @@ def _project(tmp_path: Path, case: Path) -> Path:
     shutil.copy(case / "source.html", tmp_path / "sources" / f"{case.name}.html")
     (tmp_path / "transkit.toml").write_text(CONFIG)
     return tmp_path
+
+
+def _synced(tmp_path: Path, case: Path) -> tuple[Path, Config, Path]:
+    """A synced project for ``case``: its root, config and Turkish catalog."""
+    root = _project(tmp_path, case)
+    config = load_config(root)
+    assert sync_project(config).ok
+    return root, config, root / "locales" / "tr" / f"{case.name}.po"
 
 
 def _compare(actual: Path, expected: Path) -> None:
@@ -48,10 +58,7 @@ def test_extraction_matches_golden_template(tmp_path: Path, case: Path) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_translated_build_matches_golden_page(tmp_path: Path, case: Path) -> None:
-    root = _project(tmp_path, case)
-    config = load_config(root)
-    sync_project(config)
-    catalog = root / "locales" / "tr" / f"{case.name}.po"
+    root, config, catalog = _synced(tmp_path, case)
     shutil.copy(case / "tr.po", catalog)
     assert sync_project(config).ok
     assert read_catalog(catalog).entries == read_catalog(case / "tr.po").entries, "the golden tr.po is out of date"
@@ -62,16 +69,9 @@ def test_translated_build_matches_golden_page(tmp_path: Path, case: Path) -> Non
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_identity_catalog_builds_the_source_page(tmp_path: Path, case: Path) -> None:
-    root = _project(tmp_path, case)
-    config = load_config(root)
-    sync_project(config)
-    catalog = root / "locales" / "tr" / f"{case.name}.po"
+    root, config, catalog = _synced(tmp_path, case)
     text = catalog.read_text()
     # Fill every msgstr with its msgid, through the real reader and writer.
-    from dataclasses import replace
-
-    from transkit.catalog.pofile import write_catalog
-
     parsed = read_catalog(catalog)
     write_catalog(catalog, replace(parsed, entries=tuple(replace(e, msgstr=e.msgid) for e in parsed.entries)))
     assert catalog.read_text() != text
