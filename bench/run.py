@@ -1,15 +1,26 @@
 #!/usr/bin/env python3
 """Time transkit and translate-toolkit side by side on the same generated corpus.
 
-    python bench/run.py [--n 1000] [--work bench-out] [--peer-venv .bench-venv] [--skip-peer]
+    python bench/run.py [--n 1000] [--steps cold,revision] [--jobs N] [--skip-peer]
+    python bench/run.py --memory-scaling [--scaling-n 1000,10000]
 
 Steps, for both tools, on the same files: cold sync into two languages, a
 re-sync with nothing changed, a sync after a 10% revision of the sources
 (after every catalog was translated), a build for two languages, and a
-status report. Each step runs as separate processes; wall seconds and the
-peak resident memory of the largest process are printed side by side with
-the ratio transkit/peer. translate-toolkit (with its RapidFuzz extra, i.e.
-at its best) lives in its own venv so it never touches transkit's.
+status report. ``--steps`` times only some of them (the steps before the
+last one asked for still run, untimed, since each works on the previous
+one's result). Each step runs as separate processes; the table shows wall
+seconds, CPU seconds (user + system, all processes: on a busy machine wall
+time says little), the ratio transkit/peer of wall seconds, and the peak
+resident memory of the largest single process (transkit runs one worker
+process per core; translate-toolkit one process). translate-toolkit (with
+its RapidFuzz extra, i.e. at its best) lives in its own venv, made on
+first use, so it never touches transkit's.
+
+``--memory-scaling`` runs transkit's cold sync, no-change sync and build at
+each size of ``--scaling-n`` and prints their peak memory and the ratio of the
+largest to the smallest size (the goal: at most 1.5 from 1,000 to 10,000
+articles).
 """
 
 from __future__ import annotations
@@ -17,45 +28,55 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 LANGUAGES = ("tr", "ru")
+STEPS = {  # short name -> row label, in the order they run
+    "cold": "cold sync",
+    "nochange": "no-change sync",
+    "revision": "sync after 10% revision",
+    "build": "build 2 languages",
+    "status": "status",
+}
 
 
 @dataclass
 class Measure:
     seconds: float
+    cpu_seconds: float
     peak_mb: float
 
 
 def measure(commands: list[list[str]], cwd: Path) -> Measure:
-    """Run commands one after another; wall time summed, peak RSS of the largest process."""
+    """Run commands one after another: wall time and CPU time summed, peak RSS of the largest process."""
     start = time.perf_counter()
-    peak = 0.0
+    peak = cpu = 0.0
     for command in commands:
         probe = [sys.executable, "-c", _PROBE, *command]
         done = subprocess.run(probe, cwd=cwd, capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"bench: {' '.join(command)} failed:\n{done.stderr[-2000:]}")
-        peak = max(peak, float(done.stdout.strip().splitlines()[-1]))
-    return Measure(time.perf_counter() - start, peak)
+        rss, used = done.stdout.strip().splitlines()[-1].split()
+        peak, cpu = max(peak, float(rss)), cpu + float(used)
+    return Measure(time.perf_counter() - start, cpu, peak)
 
 
-# Runs one command and prints the peak RSS (MB) of it and its children.
+# Runs one command; prints the peak RSS (MB) of it and its children, and their CPU seconds.
 _PROBE = """
 import resource, subprocess, sys
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 if code.returncode not in (0, 1):
     sys.stderr.write(code.stderr.decode(errors="replace")); sys.exit(code.returncode)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 """
 
 
@@ -99,24 +120,54 @@ def live_translations(folder: Path) -> int:
     )
 
 
-def bench_transkit(work: Path, n: int, transkit: str) -> tuple[dict[str, Measure], int]:
+class Runner:
+    """Runs the steps in order up to the last one wanted; times the wanted ones."""
+
+    def __init__(self, wanted: list[str], cwd: Path) -> None:
+        self.wanted, self.cwd = wanted, cwd
+        self.last = max(list(STEPS).index(step) for step in wanted)
+        self.results: dict[str, Measure] = {}
+
+    def step(self, name: str, commands: list[list[str]], before: Callable[[], None] | None = None) -> bool:
+        """Run one step (after ``before``); False once past the last wanted step."""
+        if list(STEPS).index(name) > self.last:
+            return False
+        if before is not None:
+            before()
+        if name in self.wanted:
+            self.results[STEPS[name]] = measure(commands, self.cwd)
+        else:
+            measure(commands, self.cwd)
+        return True
+
+
+def bench_transkit(work: Path, n: int, transkit: str, wanted: list[str], jobs: int | None) -> tuple[dict[str, Measure], int]:
     root = work / "transkit"
     shutil.rmtree(root, ignore_errors=True)
     generate(n, root / "sources")
     (root / "transkit.toml").write_text('languages = ["tr", "ru"]\n')
-    results = {"cold sync": measure([[transkit, "sync", "-q"]], root)}
-    results["no-change sync"] = measure([[transkit, "sync", "-q"]], root)
-    fill_catalogs(root / "locales")
-    shutil.rmtree(root / "sources")
-    generate(n, root / "sources", revise=10)
-    results["sync after 10% revision"] = measure([[transkit, "sync", "-q"]], root)
-    kept = live_translations(root / "locales")
-    results["build 2 languages"] = measure([[transkit, "build", "-q", "--include-fuzzy"]], root)
-    results["status"] = measure([[transkit, "status"]], root)
-    return results, kept
+    option = [f"--jobs={jobs}"] if jobs else []
+    runner = Runner(wanted, root)
+    kept = 0
+
+    def revise() -> None:
+        fill_catalogs(root / "locales")
+        shutil.rmtree(root / "sources")
+        generate(n, root / "sources", revise=10)
+
+    if (
+        runner.step("cold", [[transkit, "sync", "-q", *option]])
+        and runner.step("nochange", [[transkit, "sync", "-q", *option]])
+        and runner.step("revision", [[transkit, "sync", "-q", *option]], revise)
+    ):
+        kept = live_translations(root / "locales") if "revision" in wanted else 0
+        runner.step("build", [[transkit, "build", "-q", "--include-fuzzy", *option]]) and runner.step(
+            "status", [[transkit, "status", *option]]
+        )
+    return runner.results, kept
 
 
-def bench_peer(work: Path, n: int, venv: Path) -> tuple[dict[str, Measure], int]:
+def bench_peer(work: Path, n: int, venv: Path, wanted: list[str]) -> tuple[dict[str, Measure], int]:
     root = work / "peer"
     shutil.rmtree(root, ignore_errors=True)
     generate(n, root / "sources")
@@ -124,25 +175,29 @@ def bench_peer(work: Path, n: int, venv: Path) -> tuple[dict[str, Measure], int]
         (root / folder).mkdir(parents=True)
     tool = lambda name: str(venv / "bin" / name)  # noqa: E731
     extract = [tool("html2po"), "--pot", "-i", "sources", "-o", "pot"]
-    merge = lambda lang, template, out: [tool("pot2po"), *(["-t", template] if template else []), "-i", "pot", "-o", out]  # noqa: E731
-    results = {"cold sync": measure([extract, *(merge(lang, None, f"po/{lang}") for lang in LANGUAGES)], root)}
-    results["no-change sync"] = measure(
-        [extract, *(merge(lang, f"po/{lang}", f"po-again/{lang}") for lang in LANGUAGES)], root
-    )
-    fill_catalogs(root / "po")
-    shutil.rmtree(root / "sources")
-    shutil.rmtree(root / "pot")
-    generate(n, root / "sources", revise=10)
-    results["sync after 10% revision"] = measure(
-        [extract, *(merge(lang, f"po/{lang}", f"po-revised/{lang}") for lang in LANGUAGES)], root
-    )
-    kept = live_translations(root / "po-revised")
-    results["build 2 languages"] = measure(
-        [[tool("po2html"), "--fuzzy", "-t", "sources", "-i", f"po-revised/{lang}", "-o", f"out/{lang}"] for lang in LANGUAGES],
-        root,
-    )
-    results["status"] = measure([[tool("pocount"), *(f"po-revised/{lang}" for lang in LANGUAGES)]], root)
-    return results, kept
+    merge = lambda template, out: [tool("pot2po"), *(["-t", template] if template else []), "-i", "pot", "-o", out]  # noqa: E731
+    runner = Runner(wanted, root)
+    kept = 0
+
+    def revise() -> None:
+        fill_catalogs(root / "po")
+        shutil.rmtree(root / "sources")
+        shutil.rmtree(root / "pot")
+        generate(n, root / "sources", revise=10)
+
+    if (
+        runner.step("cold", [extract, *(merge(None, f"po/{lang}") for lang in LANGUAGES)])
+        and runner.step("nochange", [extract, *(merge(f"po/{lang}", f"po-again/{lang}") for lang in LANGUAGES)])
+        and runner.step("revision", [extract, *(merge(f"po/{lang}", f"po-revised/{lang}") for lang in LANGUAGES)],
+                        revise)
+    ):
+        kept = live_translations(root / "po-revised") if "revision" in wanted else 0
+        build = [[tool("po2html"), "--fuzzy", "-t", "sources", "-i", f"po-revised/{lang}", "-o", f"out/{lang}"]
+                 for lang in LANGUAGES]
+        runner.step("build", build) and runner.step(
+            "status", [[tool("pocount"), *(f"po-revised/{lang}" for lang in LANGUAGES)]]
+        )
+    return runner.results, kept
 
 
 def ensure_peer(venv: Path) -> None:
@@ -152,39 +207,97 @@ def ensure_peer(venv: Path) -> None:
     subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "translate-toolkit[levenshtein]"], check=True)
 
 
+def print_table(ours: dict[str, Measure], peer: dict[str, Measure]) -> None:
+    print(f"{'step':26} {'transkit s':>11} {'peer s':>9} {'ratio':>7} {'transkit cpu':>13} {'peer cpu':>9} "
+          f"{'transkit MB':>12} {'peer MB':>8}")
+    nan = Measure(float("nan"), float("nan"), float("nan"))
+    for step, mine in ours.items():
+        other = peer.get(step, nan)
+        ratio = mine.seconds / other.seconds if step in peer else float("nan")
+        print(f"{step:26} {mine.seconds:11.2f} {other.seconds:9.2f} {ratio:7.3f} {mine.cpu_seconds:13.2f} "
+              f"{other.cpu_seconds:9.2f} {mine.peak_mb:12.0f} {other.peak_mb:8.0f}")
+
+
+def memory_scaling(work: Path, sizes: list[int], transkit: str, jobs: int | None) -> dict[int, dict[str, Measure]]:
+    """transkit's cold sync, no-change sync and build (of the untranslated catalogs) at each corpus size."""
+    results = {}
+    option = [f"--jobs={jobs}"] if jobs else []
+    for n in sizes:
+        root = work / f"scaling-{n}"
+        shutil.rmtree(root, ignore_errors=True)
+        generate(n, root / "sources")
+        (root / "transkit.toml").write_text('languages = ["tr", "ru"]\n')
+        found = {
+            "cold sync": measure([[transkit, "sync", "-q", *option]], root),
+            "no-change sync": measure([[transkit, "sync", "-q", *option]], root),
+            "build 2 languages": measure([[transkit, "build", "-q", *option]], root),
+        }
+        results[n] = found
+        print(f"  N = {n}: " + ", ".join(f"{step} {m.seconds:.1f} s, {m.peak_mb:.0f} MB" for step, m in found.items()),
+              flush=True)
+        shutil.rmtree(work / f"scaling-{n}", ignore_errors=True)
+    small, large = min(sizes), max(sizes)
+    for step in results[small]:
+        ratio = results[large][step].peak_mb / results[small][step].peak_mb
+        print(f"{step}: peak memory at N = {large} is {ratio:.2f}× that at N = {small}")
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=int(os.environ.get("BENCH_N", 1000)))
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of: {', '.join(STEPS)}")
+    parser.add_argument("--jobs", type=int, help="transkit --jobs (default: transkit's, one per core)")
     parser.add_argument("--work", type=Path, default=REPO / "bench-out")
     parser.add_argument("--peer-venv", type=Path, default=REPO / ".bench-venv")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--memory-scaling", action="store_true", help="transkit's peak memory across corpus sizes")
+    parser.add_argument("--scaling-n", default="1000,10000", help="sizes for --memory-scaling")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args()
+    wanted = [step.strip() for step in args.steps.split(",") if step.strip()]
+    unknown = [step for step in wanted if step not in STEPS]
+    if unknown or not wanted:
+        parser.error(f"--steps: unknown step {unknown[0] if unknown else ''!r}; choose from {', '.join(STEPS)}")
     transkit = shutil.which("transkit", path=str(Path(sys.executable).parent)) or "transkit"
-    print(f"corpus: {args.n} articles; machine: {os.cpu_count()} cores; commit: {_commit()}")
-    ours, ours_kept = bench_transkit(args.work, args.n, transkit)
+    if args.memory_scaling:
+        sizes = sorted({int(size) for size in args.scaling_n.split(",")})
+        print(f"memory scaling: {sizes}; machine: {os.cpu_count()} cores; commit: {_commit()}", flush=True)
+        results = memory_scaling(args.work, sizes, transkit, args.jobs)
+        if args.json:
+            args.json.write_text(json.dumps(
+                {str(n): {k: vars(v) for k, v in found.items()} for n, found in results.items()}, indent=2))
+        return
+    print(f"corpus: {args.n} articles; machine: {os.cpu_count()} cores; load: {_load()}; commit: {_commit()}", flush=True)
+    ours, ours_kept = bench_transkit(args.work, args.n, transkit, wanted, args.jobs)
     peer: dict[str, Measure] = {}
     peer_kept = 0
     if not args.skip_peer:
         ensure_peer(args.peer_venv)
-        peer, peer_kept = bench_peer(args.work, args.n, args.peer_venv)
-    print(f"{'step':26} {'transkit s':>11} {'peer s':>9} {'ratio':>7} {'transkit MB':>12} {'peer MB':>9}")
-    for step, mine in ours.items():
-        other = peer.get(step)
-        ratio = f"{mine.seconds / other.seconds:7.3f}" if other else "      -"
-        print(f"{step:26} {mine.seconds:11.2f} {other.seconds if other else float('nan'):9.2f} {ratio} "
-              f"{mine.peak_mb:12.0f} {other.peak_mb if other else float('nan'):9.0f}")
-    print(f"translations live after the revision: transkit {ours_kept}, translate-toolkit {peer_kept}")
+        peer, peer_kept = bench_peer(args.work, args.n, args.peer_venv, wanted)
+    print_table(ours, peer)
+    if "revision" in wanted:
+        print(f"translations live after the revision: transkit {ours_kept}, translate-toolkit {peer_kept}")
+    print(f"load after: {_load()}")
     if args.json:
         args.json.write_text(json.dumps({
-            "n": args.n, "transkit": {k: vars(v) for k, v in ours.items()},
+            "n": args.n, "commit": _commit(), "transkit": {k: vars(v) for k, v in ours.items()},
             "peer": {k: vars(v) for k, v in peer.items()}, "kept": {"transkit": ours_kept, "peer": peer_kept},
         }, indent=2))
 
 
 def _commit() -> str:
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-    return done.stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                           capture_output=True, text=True)
+    return (done.stdout.strip() or "unknown") + (" (+ uncommitted changes)" if dirty.stdout.strip() else "")
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:  # pragma: no cover
+        return "?"
 
 
 if __name__ == "__main__":

@@ -296,6 +296,25 @@ def test_debug_shows_the_traceback(tmp_path: Path, row: Row) -> None:
         assert "Traceback" in "".join(traceback.format_exception(*result.exc_info))
 
 
+CATALOG_ROWS = [r for r in ROWS if r.unchanged]
+
+
+@pytest.mark.parametrize("command", ["build", "prefill", "status", "check"])
+@pytest.mark.parametrize("row", CATALOG_ROWS, ids=[r.name for r in CATALOG_ROWS])
+def test_a_broken_catalog_stops_every_command_only_for_its_article(tmp_path: Path, row: Row, command: str) -> None:
+    root = project(tmp_path, row)
+    assert invoke(root, ("sync",)).exit_code == 2  # the good article is synced, the broken catalog left alone
+    before = (root / row.blame).read_bytes()
+    result = invoke(root, (command,))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = error_lines(result.stderr)
+    assert len(lines) == 1 and blamed(root, row) in lines[0], result.stderr
+    assert (root / row.blame).read_bytes() == before
+    if command == "build":
+        assert (root / "build" / "tr" / "good.html").is_file() and (root / "build" / "ru" / "good.html").is_file()
+
+
 def test_rows_cover_every_kind_the_issue_lists() -> None:
     names = " | ".join(row.name for row in ROWS)
     for kind in ("empty", "binary", "not UTF-8", "charset", "10 MB", "10,000", "soup", "not TOML", "is a string",

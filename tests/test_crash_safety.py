@@ -27,7 +27,7 @@ from transkit.catalog.pofile import read_catalog, write_catalog
 
 TRANSKIT = Path(sys.executable).parent / "transkit"
 ARTICLES = 200
-KILLS_PER_COMMAND = 8
+KILLS_PER_COMMAND = 10
 SEED = 20261128
 
 pytestmark = pytest.mark.skipif(not TRANSKIT.exists(), reason="the transkit console script is not installed")
@@ -124,13 +124,30 @@ class Tally:
     temporaries: int = 0
 
 
+def restore(root: Path, files: dict[str, bytes]) -> None:
+    """Put the project back as it was before the run (every other kill starts afresh)."""
+    for name in set(snapshot(root)) - set(files):
+        (root / name).unlink()
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+
+
 def kill_repeatedly(root: Path, args: tuple[str, ...], old: dict[str, bytes], new: dict[str, bytes],
                     duration: float, rng: random.Random, tally: Tally) -> None:
-    """Start the command, SIGKILL it after a random delay, check every file; KILLS_PER_COMMAND times."""
-    for _ in range(KILLS_PER_COMMAND):
+    """Start the command, SIGKILL it after a random delay, check every file; KILLS_PER_COMMAND times.
+
+    Odd kills continue from what the previous kill left (a mix of old and new files), even ones
+    start from the old state again, so that kills land all along a full run.
+    """
+    for number in range(KILLS_PER_COMMAND):
+        if number % 2 == 0:
+            restore(root, old)
         process = subprocess.Popen(transkit(root, *args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            process.wait(timeout=rng.uniform(0.1, 1.1) * duration)
+            process.wait(timeout=rng.uniform(0.05, 0.95) * duration)
             tally.finished += 1
         except subprocess.TimeoutExpired:
             process.kill()  # SIGKILL: no cleanup of any kind runs
@@ -167,17 +184,19 @@ def test_sigkill_at_random_points_never_leaves_a_broken_file(tmp_path: Path) -> 
     run(root, "build")  # pages from the first revision: the "old" pages
     write_sources(root, 2)  # every article changes: sync must rewrite every template and catalog
     tally = {name: Tally() for name in ("sync", "build", "prefill")}
+    durations = {}
 
     steps = [("sync",), ("build",), ("prefill", "--engine", "tm")]
     for args in steps:
         old = snapshot(root)
         new, duration = clean_run(root, tmp_path / "clean", *args)
+        durations[args[0]] = round(duration, 2)
         assert new != old
         kill_repeatedly(root, args, old, new, duration, rng, tally[args[0]])
         run(root, *args)  # the rerun completes…
         assert snapshot(root) == new  # …with exactly the clean result
         assert temporaries(root) == []  # and sweeps what the kills left
 
-    print({name: t.__dict__ for name, t in tally.items()})  # shown with pytest -s
-    assert sum(t.mid_run for t in tally.values()) >= KILLS_PER_COMMAND  # most kills landed mid-run
-    assert sum(t.files_new for t in tally.values()) > 0  # and some after writing had begun
+    print("clean run seconds:", durations, "kills:", {name: t.__dict__ for name, t in tally.items()})  # pytest -s
+    assert sum(t.mid_run for t in tally.values()) >= KILLS_PER_COMMAND  # kills landed mid-run…
+    assert sum(t.files_new for t in tally.values()) > 0  # …and after writing had begun

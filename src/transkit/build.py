@@ -23,6 +23,7 @@ from .source.html import (
     AttributeUnit,
     ParsedPage,
     TextUnit,
+    WalkedPage,
     WalkOptions,
     apply_translations,
     parse_page,
@@ -146,16 +147,26 @@ def build_page(
     default_language: str,
     include_fuzzy: bool = False,
     policy: PagePolicy = PagePolicy(),
+    walked: WalkedPage | None = None,
 ) -> BuildResult:
-    """The source page with every usable translation from ``catalog`` spliced in."""
-    page = parse_page(data, source_path, default_language)
-    options = WalkOptions(page.language, options.segmentation, options.include, options.exclude)
-    units = walk_units(page, options)
+    """The source page with every usable translation from ``catalog`` spliced in.
+
+    ``walked``: the page already walked (by :func:`walk_page`), when it is built in several languages.
+    """
+    if walked is not None:
+        page, units = walked.next_use()
+    else:
+        page = parse_page(data, source_path, default_language)
+        options = WalkOptions(page.language, options.segmentation, options.include, options.exclude)
+        units = walk_units(page, options)
     translator = _Translator(catalog, catalog_path, include_fuzzy)
     # Attributes first: text units copy inline elements, and the copies must carry translated attributes.
     apply_translations([u for u in units if isinstance(u, AttributeUnit)], translator)
+    texts = [u for u in units if not isinstance(u, AttributeUnit)]
+    # No draft <span> where an element cannot be: <title> (and <option>) hold text only.
+    fell_back = apply_translations([u for u in texts if not _holds_markup(u.container)], translator)
     translator.mark_drafts = policy.mark_drafts
-    fell_back = apply_translations([u for u in units if not isinstance(u, AttributeUnit)], translator)
+    fell_back += apply_translations([u for u in texts if _holds_markup(u.container)], translator)
     _mark_fallbacks(page, fell_back)
     _set_language(page, target)
     _apply_policy(page, policy)
@@ -170,6 +181,14 @@ def _mark_fallbacks(page: ParsedPage, units: list[TextUnit]) -> None:
         whole = unit.start == 0 and unit.end == len(container)
         if whole and container.get("lang") is None and _in_body(container):
             container.set("lang", source_lang)
+
+
+TEXT_ONLY = frozenset({"title", "option", "optgroup", "textarea"})
+
+
+def _holds_markup(container: Any) -> bool:
+    """False inside elements whose content is text only: a <span> there would show as literal text."""
+    return container.tag not in TEXT_ONLY and not any(a.tag in TEXT_ONLY for a in container.iterancestors())
 
 
 def _in_body(element: Any) -> bool:

@@ -100,6 +100,12 @@ def _debug_tracebacks(report: Any) -> None:
             click.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
 
 
+_jobs_option = click.option(
+    "-j", "--jobs", "jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Work on N articles at once, in N processes (default: the number of cores).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="transkit")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
@@ -153,8 +159,10 @@ def init(project: Path, quiet_here: bool, verbose_here: bool) -> None:
 @click.option("--purge-obsolete", is_flag=True,
               help="Then list the obsolete (#~) entries that would be removed; nothing is removed without --yes.")
 @click.option("--yes", is_flag=True, help="With --purge-obsolete: really remove them.")
+@_jobs_option
 @project_command(writes=True)
-def sync(config: Config, check: bool, articles: tuple[str, ...], purge_obsolete: bool, yes: bool) -> None:
+def sync(config: Config, check: bool, articles: tuple[str, ...], purge_obsolete: bool, yes: bool,
+         jobs: int | None = None) -> None:
     """Extract segments into templates and merge them into every language's catalog.
 
     Translations are never lost: a segment that left the source becomes an
@@ -170,7 +178,7 @@ def sync(config: Config, check: bool, articles: tuple[str, ...], purge_obsolete:
     """
     if yes and not purge_obsolete:
         raise click.UsageError("--yes only goes with --purge-obsolete")
-    report = sync_project(config, check=check, only=articles)
+    report = sync_project(config, check=check, only=articles, jobs=jobs)
     purge_failed = purge_obsolete and _purge(config, articles, yes and not check, report.errors)
     if check:
         for path in report.changed:
@@ -196,8 +204,10 @@ def sync(config: Config, check: bool, articles: tuple[str, ...], purge_obsolete:
 @click.option("--article", "articles", multiple=True, metavar="SLUG", help="Only this article (repeatable).")
 @click.option("--include-fuzzy", is_flag=True, help="Use fuzzy (draft) translations too.")
 @click.option("--draft", is_flag=True, help="Also build languages below publish_threshold, marked noindex.")
+@_jobs_option
 @project_command(writes=True)
-def build(config: Config, languages: tuple[str, ...], articles: tuple[str, ...], include_fuzzy: bool, draft: bool) -> None:
+def build(config: Config, languages: tuple[str, ...], articles: tuple[str, ...], include_fuzzy: bool, draft: bool,
+          jobs: int | None = None) -> None:
     """Write translated pages to build/<lang>/<slug>.html.
 
     Untranslated and fuzzy segments fall back to the source text; a
@@ -210,7 +220,8 @@ def build(config: Config, languages: tuple[str, ...], articles: tuple[str, ...],
       transkit build --lang ru --include-fuzzy
       transkit build --draft       # below publish_threshold too, with noindex
     """
-    report = build_project(config, languages=languages, include_fuzzy=include_fuzzy, only=articles, draft=draft)
+    report = build_project(config, languages=languages, include_fuzzy=include_fuzzy, only=articles, draft=draft,
+                           jobs=jobs)
     _print_report(report, "wrote", _quiet())
     for line in report.held_back:
         click.echo(line, err=True)
@@ -232,9 +243,10 @@ def build(config: Config, languages: tuple[str, ...], articles: tuple[str, ...],
 @click.option("--per-article", is_flag=True, help="Apply --fail-under to every article instead of the totals.")
 @click.option("--fail-on", "fail_on", default="", metavar="STATES",
               help="Exit 1 when any article has segments in these states: stale,untranslated,machine.")
+@_jobs_option
 @project_command
 def status(config: Config, languages: tuple[str, ...], articles: tuple[str, ...], sort_key: str, output_format: str,
-           fail_under: tuple[str, ...], per_article: bool, fail_on: str) -> None:
+           fail_under: tuple[str, ...], per_article: bool, fail_on: str, jobs: int | None = None) -> None:
     """Reviewed, machine-drafted, stale and untranslated segments and words, per article and language.
 
     Failing gates are listed on stderr, one line per article and reason.
@@ -249,7 +261,7 @@ def status(config: Config, languages: tuple[str, ...], articles: tuple[str, ...]
 
     from .status import Threshold, check_gates, collect_status, render, sort_rows
 
-    state = collect_status(config, languages, articles)
+    state = collect_status(config, languages, articles, jobs)
     thresholds = [Threshold.parse(text) for text in fail_under]
     states = [s.strip() for s in fail_on.split(",") if s.strip()]
     failures = check_gates(state, thresholds, states, per_article, config.languages)
@@ -386,10 +398,14 @@ def prefill(config: Config, languages: tuple[str, ...], articles: tuple[str, ...
             bar.__exit__(None, None, None)
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
     if not _quiet() and not dry_run:
         for path in report.changed:
             click.echo(f"wrote {path}")
     click.echo(report.summary())
+    if report.errors:
+        sys.exit(EXIT_ERROR)
     if not report.ok:
         sys.exit(EXIT_FINDINGS)
 

@@ -7,6 +7,8 @@ elsewhere.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,13 +39,16 @@ def find_articles(config: Config, only: tuple[str, ...] = ()) -> list[Article]:
     if not root.is_dir():
         raise SourceError(f"{root}: sources folder does not exist (see 'transkit init')")
     articles = []
+    resolved_root: Path | None = None
     for path in sorted(root.rglob("*.html")):
         if not path.is_file():
             continue
-        resolved = path.resolve()
-        if root.resolve() not in resolved.parents:
-            raise SourceError(f"{path}: links outside the sources folder; refusing to read it")
-        slug = path.relative_to(root).with_suffix("").as_posix()
+        relative = path.relative_to(root).as_posix()
+        if _may_leave(root, relative):
+            resolved_root = resolved_root or root.resolve()
+            if resolved_root not in path.resolve().parents:
+                raise SourceError(f"{path}: links outside the sources folder; refusing to read it")
+        slug = relative.removesuffix(".html")
         articles.append(Article(slug=slug, source=path))
     if only:
         known = {a.slug for a in articles}
@@ -62,11 +67,35 @@ def _within(folder: Path, relative: str) -> Path:
     ``locales/tr`` pointing elsewhere, is caught by resolving the whole path.
     """
     path = folder / relative
+    if not _may_leave(folder, relative):
+        return path
     resolved = path.resolve()
     base = folder.resolve()
     if base not in resolved.parents:
         raise SourceError(f"{path}: would be written outside {folder}; refusing")
     return path
+
+
+def _may_leave(folder: Path, relative: str) -> bool:
+    """False when ``folder/relative`` is certainly inside ``folder`` once resolved.
+
+    That is so when ``relative`` has only plain names and none of them is a
+    symlink: then it resolves to ``folder.resolve()/relative``. Checking that
+    takes one lstat per name below ``folder``; resolving both paths (the
+    full check, done otherwise) an lstat per name from the root, twice, and
+    was most of the time of a sync with nothing to do.
+    """
+    current = str(folder)
+    for name in relative.split("/"):
+        if name in ("", ".", ".."):
+            return True
+        current = os.path.join(current, name)
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                return True
+        except OSError:
+            return False  # the rest does not exist (yet): nothing below can be a link
+    return False
 
 
 def template_path(config: Config, slug: str) -> Path:

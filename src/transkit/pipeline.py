@@ -7,8 +7,11 @@ the command exits non-zero at the end. Nothing here prints.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator, Sequence
 
 from . import publish
 from .build import build_page
@@ -17,9 +20,11 @@ from .catalog.pofile import format_catalog, plural_forms, read_catalog
 from .catalog.sync import SOURCE_HASH, is_current, make_template, merge
 from .config import Config
 from .errors import TranskitError
-from .fsutil import read_head, write_if_changed
+from .fsutil import Staged, WriteBatch, batched_writes, commit_staged, discard_staged, read_head, write_if_changed
+from .incremental import Manifest, input_fingerprint, settings_fingerprint
 from .layout import Article, catalog_path, find_articles, output_path, target_languages, template_path
-from .source.html import WalkOptions, extract, source_hash
+from .parallel import keep_traceback, map_chunks, restore_traceback
+from .source.html import WalkOptions, extract, source_hash, walk_page
 
 
 @dataclass
@@ -43,6 +48,64 @@ class Report:
     def ok(self) -> bool:
         return not self.errors
 
+    def absorb(self, other: Report) -> None:
+        """Add another report's findings after this one's (a chunk of articles done by a worker)."""
+        self.changed.extend(other.changed)
+        self.unchanged += other.unchanged
+        self.skipped += other.skipped
+        self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
+        self.held_back.extend(other.held_back)
+        self.failures.extend(restore_traceback(exc) for exc in other.failures)
+
+
+COMMIT_EVERY = 512  # files renamed into place per flush to disk (see fsutil.batched_writes)
+
+
+def _run_chunk(work: functools.partial[None], articles: Sequence[Article]) -> tuple[list[Report], Staged]:
+    """``work(article, report)`` for each article of a chunk (in a worker process); a report each.
+
+    The files it writes are staged, not renamed: the main process renames them,
+    many chunks at a time, so that flushing to disk is paid rarely.
+    """
+    reports = []
+    with batched_writes(WriteBatch(limit=None), commit=False) as batch:
+        for article in articles:
+            report = Report()
+            try:
+                work(article, report)
+            except TranskitError as exc:
+                report.fail(keep_traceback(exc))
+            reports.append(report)
+    return reports, batch.take()
+
+
+def _each_article(work: functools.partial[None], articles: Sequence[Article], jobs: int | None) -> Iterator[Report]:
+    """Every article through ``work``, in ``jobs`` processes: its report, in article order.
+
+    Files are in place once the iteration is over.
+    """
+    pending: Staged = []
+    try:
+        for reports, staged in map_chunks(functools.partial(_run_chunk, work), articles, jobs):
+            pending.extend(staged)
+            if len(pending) >= COMMIT_EVERY:
+                commit_staged(pending)
+                pending = []
+            yield from reports
+        commit_staged(pending)
+        pending = []
+    finally:
+        discard_staged(pending)  # only after a failure: those files stay as they were
+
+
+def _run_articles(work: functools.partial[None], articles: Sequence[Article], jobs: int | None) -> Report:
+    """Every article through ``work``, in ``jobs`` processes; findings in article order."""
+    report = Report()
+    for part in _each_article(work, articles, jobs):
+        report.absorb(part)
+    return report
+
 
 def walk_options(config: Config) -> WalkOptions:
     return WalkOptions(config.source_language, config.segmentation, config.include, config.exclude)
@@ -51,25 +114,41 @@ def walk_options(config: Config) -> WalkOptions:
 # --------------------------------------------------------------------------- sync
 
 
-def sync_project(config: Config, check: bool = False, only: tuple[str, ...] = ()) -> Report:
+def sync_project(
+    config: Config, check: bool = False, only: tuple[str, ...] = (), jobs: int | None = None
+) -> Report:
     """Bring every article's template and catalogs up to date with its source.
 
     With ``check`` nothing is written: ``changed`` lists what would change.
+    Articles whose template and catalogs already record their source's hash
+    are skipped unparsed; the others are updated in ``jobs`` processes
+    (default: one per core).
     """
-    report = Report()
+    stale = []
+    skipped = 0
     for article in find_articles(config, only):
         try:
-            _sync_article(config, article, check, report)
-        except TranskitError as exc:
-            report.fail(exc)
+            current = _up_to_date(config, article, template_path(config, article.slug), _source_digest(config, article))
+        except TranskitError:
+            current = False  # reported in its turn by _sync_article
+        if current:
+            skipped += 1
+        else:
+            stale.append(article)
+    report = _run_articles(functools.partial(_sync_article, config, check, known_stale=True), stale, jobs)
+    report.skipped += skipped
     return report
 
 
-def _sync_article(config: Config, article: Article, check: bool, report: Report) -> None:
+def _source_digest(config: Config, article: Article) -> str:
+    return source_hash(article.source.read_bytes(), config.extraction_settings)
+
+
+def _sync_article(config: Config, check: bool, article: Article, report: Report, known_stale: bool = False) -> None:
     data = article.source.read_bytes()
     digest = source_hash(data, config.extraction_settings)
     pot = template_path(config, article.slug)
-    if _up_to_date(config, article, pot, digest):
+    if not known_stale and _up_to_date(config, article, pot, digest):
         report.skipped += 1
         return
     document = extract(data, article.source, walk_options(config), config.source_language, config.extraction_settings)
@@ -130,19 +209,59 @@ def build_project(
     include_fuzzy: bool = False,
     only: tuple[str, ...] = (),
     draft: bool = False,
+    jobs: int | None = None,
 ) -> Report:
     """Write ``build/<lang>/<slug>.html`` for every article and target language the policy publishes.
 
     Languages below ``publish_threshold`` are held back (``report.held_back``),
     or built with noindex when ``draft`` (see :mod:`transkit.publish`).
+    Articles are built in ``jobs`` processes (default: one per core).
     """
+    articles = find_articles(config, only)
+    manifest = Manifest.load(config, settings_fingerprint(config, include_fuzzy, draft))
+    inputs = {article.slug: input_fingerprint(config, article) for article in articles}
+    replay = {}  # articles whose pages are up to date: the warnings their build printed
+    for article in articles:
+        warnings = manifest.fresh(config, article, inputs[article.slug], languages)
+        if warnings is not None:
+            replay[article.slug] = warnings
+    work = functools.partial(_build_article_into, config, languages, include_fuzzy, draft)
+    built = _each_article(work, [a for a in articles if a.slug not in replay], jobs)
     report = Report()
-    for article in find_articles(config, only):
-        try:
-            _build_article(config, article, languages, include_fuzzy, report, draft)
-        except TranskitError as exc:
-            report.fail(exc)
+    done = []
+    with contextlib.closing(built):
+        for article in articles:
+            if article.slug in replay:  # up to date: say what its build said
+                report.warnings.extend(replay[article.slug])
+                report.unchanged += len(manifest.articles[article.slug]["built"])
+                continue
+            part = next(built)
+            report.absorb(part)
+            done.append((article, part))
+        for _ in built:  # runs the generator to its end, where the last files are renamed into place
+            pass
+    for article, part in done:
+        if part.errors or part.held_back:
+            manifest.forget(article.slug)
+        else:
+            built_languages = _built_languages(config, article, languages)
+            manifest.record(config, article, inputs[article.slug], languages, built_languages, part.warnings)
+    if not only:
+        manifest.keep_only({article.slug for article in articles})
+    manifest.save()
     return report
+
+
+def _built_languages(config: Config, article: Article, languages: tuple[str, ...]) -> list[str]:
+    """The languages whose page a build of the article (without held-back ones) wrote."""
+    language = _header_value(read_head(template_path(config, article.slug)), "X-Transkit-Source-Language")
+    return [lang for lang in target_languages(config, language) if not languages or lang in languages]
+
+
+def _build_article_into(
+    config: Config, languages: tuple[str, ...], include_fuzzy: bool, draft: bool, article: Article, report: Report
+) -> None:
+    _build_article(config, article, languages, include_fuzzy, report, draft)
 
 
 def _build_article(
@@ -155,9 +274,19 @@ def _build_article(
     language = _header_value(head, "X-Transkit-Source-Language") or None
     if language is None or SOURCE_HASH not in head:
         raise TranskitError(f"{pot}: no template for {article.reference(config)}; run 'transkit sync' first")
-    decisions = publish.decide(config, article, language, include_fuzzy)
+    catalogs = {}  # every target language's catalog, read once: the policy counts them all
+    for lang in target_languages(config, language):
+        path = catalog_path(config, lang, article.slug)
+        if path.exists():
+            catalogs[lang] = read_catalog(path)
+    decisions = publish.decide(config, article, language, include_fuzzy, catalogs)
     published = tuple(lang for lang, decision in decisions.items() if decision.published)
     alternates = publish.alternate_links(config, article, language, published)
+    built = [
+        lang for lang in target_languages(config, language)
+        if (not languages or lang in languages) and (draft or decisions[lang].published)
+    ]
+    walked = None  # walked once, at the first language built, for all of them
     for lang in target_languages(config, language):
         if languages and lang not in languages:
             continue
@@ -168,11 +297,12 @@ def _build_article(
             out.unlink(missing_ok=True)
             continue
         path = catalog_path(config, lang, article.slug)
-        catalog = read_catalog(path) if path.exists() else Catalog()
+        catalog = catalogs.get(lang, Catalog())
+        walked = walked or walk_page(data, article.source, walk_options(config), config.source_language, len(built))
         result = build_page(
             data, article.source, catalog, path.relative_to(config.root), lang,
             walk_options(config), config.source_language, include_fuzzy,
-            publish.page_policy(config, decision, alternates, include_fuzzy),
+            publish.page_policy(config, decision, alternates, include_fuzzy), walked,
         )
         report.warnings.extend(result.warnings)
         _emit(output_path(config, lang, article.slug), result.html, False, report)

@@ -34,7 +34,8 @@ from urllib.parse import quote
 from .build import PagePolicy
 from .config import Config, language_setting
 from .layout import Article, catalog_path, output_path, target_languages, template_path
-from .status import Counts, count_file
+from .catalog.model import Catalog
+from .status import Counts, count_catalog, count_file
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,21 @@ class Decision:
         return self.percent >= self.threshold
 
 
-def decide(config: Config, article: Article, source_language: str, include_fuzzy: bool) -> dict[str, Decision]:
-    """A decision for every target language of the article (all of them: hreflang needs them all)."""
+def decide(
+    config: Config, article: Article, source_language: str, include_fuzzy: bool,
+    catalogs: dict[str, Catalog] | None = None,
+) -> dict[str, Decision]:
+    """A decision for every target language of the article (all of them: hreflang needs them all).
+
+    ``catalogs``: the article's catalogs the caller has already read, by language (not read again).
+    """
     decisions = {}
     template_counts: Counts | None = None
     for lang in target_languages(config, source_language):
         path = catalog_path(config, lang, article.slug)
-        if path.exists():
+        if catalogs is not None and lang in catalogs:
+            counts = count_catalog(catalogs[lang])
+        elif path.exists():
             counts = count_file(path)
         else:
             if template_counts is None:

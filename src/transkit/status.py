@@ -30,6 +30,7 @@ that both agree.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -44,6 +45,7 @@ from .config import Config
 from .errors import CatalogError, TranskitError
 from .fsutil import read_head
 from .layout import Article, catalog_path, find_articles, target_languages, template_path
+from .parallel import map_chunks
 from .prefill import PROVENANCE, is_machine_draft
 from .source.html import WalkOptions, extract, source_hash
 from .source.inline import PLACEHOLDER
@@ -149,11 +151,14 @@ def count_entry(entry: Entry) -> Counts:
 
 def count_catalog(catalog: Catalog) -> Counts:
     """Counts of a parsed catalog: live entries with a msgid (the header is not a message)."""
-    total = Counts()
-    for entry in catalog.live_entries:
-        if entry.msgid:
-            total = total + count_entry(entry)
-    return total
+    segments = dict.fromkeys(STATES, 0)
+    words = dict.fromkeys(STATES, 0)
+    for entry in catalog.entries:
+        if entry.msgid and not entry.obsolete:
+            state = entry_state(entry)
+            segments[state] += 1
+            words[state] += word_count(entry.msgid)
+    return Counts(**segments, **{f"{state}_words": words[state] for state in STATES})
 
 
 # =========================================================================== fast counting
@@ -203,6 +208,7 @@ def _fast_counts(text: str, words: dict[str, int]) -> Counts:
         text += "\n"
     tally = [0] * 8  # segments per state, then words per state
     position = 0
+    seen: set[tuple[str, str]] = set()  # (msgctxt lines, msgid)
     match_entry = _ENTRY.match
     while True:
         match = match_entry(text, position)
@@ -224,6 +230,10 @@ def _fast_counts(text: str, words: dict[str, int]) -> Counts:
         if not msgid:
             _check_header(_content(msgstr))
             continue
+        key = (text[match.end("comments") : match.start("msgid")], msgid)
+        if key in seen:  # a duplicate entry: the full parser refuses it, naming the line
+            raise _Unusual
+        seen.add(key)
         state = _fast_state(comments, translated)
         count = words.get(msgid)
         if count is None:
@@ -310,11 +320,29 @@ class ProjectStatus:
     languages: tuple[str, ...] = ()  # configured order, for totals
 
 
-def collect_status(config: Config, languages: tuple[str, ...] = (), only: tuple[str, ...] = ()) -> ProjectStatus:
-    """Count every article × target language; a broken file becomes an error line, the rest go on."""
+def collect_status(
+    config: Config, languages: tuple[str, ...] = (), only: tuple[str, ...] = (), jobs: int | None = None
+) -> ProjectStatus:
+    """Count every article × target language; a broken file becomes an error line, the rest go on.
+
+    Articles are counted in ``jobs`` processes (default: one per core), rows kept in article order.
+    """
     articles = find_articles(config, only)
     if not articles:
         raise TranskitError(f"{config.sources}: no articles found")
+    rows: list[StatusRow] = []
+    errors: list[str] = []
+    for part_rows, part_errors in map_chunks(functools.partial(_status_chunk, config, languages), articles, jobs):
+        rows.extend(part_rows)
+        errors.extend(part_errors)
+    wanted = tuple(lang for lang in config.languages if not languages or lang in languages)
+    return ProjectStatus(tuple(rows), tuple(errors), wanted)
+
+
+def _status_chunk(
+    config: Config, languages: tuple[str, ...], articles: list[Article]
+) -> tuple[list[StatusRow], list[str]]:
+    """The rows and error lines of a chunk of articles (see :mod:`transkit.parallel`)."""
     words: dict[str, int] = {}
     rows: list[StatusRow] = []
     errors: list[str] = []
@@ -323,8 +351,7 @@ def collect_status(config: Config, languages: tuple[str, ...] = (), only: tuple[
             rows.extend(_article_rows(config, article, languages, words))
         except TranskitError as exc:
             errors.append(str(exc))
-    wanted = tuple(lang for lang in config.languages if not languages or lang in languages)
-    return ProjectStatus(tuple(rows), tuple(errors), wanted)
+    return rows, errors
 
 
 def project_status(config: Config, languages: tuple[str, ...] = (), only: tuple[str, ...] = ()) -> list[StatusRow]:

@@ -697,6 +697,7 @@ def _format_header(catalog: Catalog) -> str:
                                translator_comments=catalog.header_comments))
 
 
+@functools.lru_cache(maxsize=4096)  # a new segment's entry is the same in the POT and every PO
 def _format_entry(entry: Entry) -> str:
     """One message as write-po.c's message_print / message_print_obsolete."""
     lines: list[str] = []

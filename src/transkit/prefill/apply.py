@@ -26,7 +26,7 @@ from typing import Callable, TextIO
 from ..catalog.model import Catalog, Entry
 from ..catalog.pofile import read_catalog, write_catalog
 from ..config import Config
-from ..errors import ConfigError
+from ..errors import ConfigError, TranskitError
 from ..glossary import Glossary
 from ..qa import project_glossary
 from ..layout import catalog_path, find_articles, target_languages, template_path
@@ -83,10 +83,11 @@ class PrefillReport:
     limited: bool = False
     changed: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # catalogs that cannot be read: skipped, never written
 
     @property
     def ok(self) -> bool:
-        return not (self.rejected or self.failed)
+        return not (self.rejected or self.failed or self.errors)
 
     def summary(self) -> str:
         """The one-line summary the CLI always prints."""
@@ -262,7 +263,7 @@ class _Run:
 
     def memory(self, pair: tuple[str, str]) -> MemoryIndex:
         if pair not in self.memories:
-            units = project_units(self.config, pair[0], pair[1], self.catalogs)
+            units = project_units(self.config, pair[0], pair[1], self.catalogs, self.report.errors)
             self.memories[pair] = MemoryIndex(units, self.settings.min_similarity)
         return self.memories[pair]
 
@@ -387,7 +388,12 @@ def prefill_project(config: Config, options: PrefillOptions = PrefillOptions(), 
         for pair in pairs:  # unknown engines, missing keys, unsupported languages: before any work
             check_engine(run.engine_settings(pair))
     for target in targets:
-        run.plan(target)
+        try:
+            run.plan(target)
+        except TranskitError as exc:  # a broken catalog: reported with its line, the others go on
+            if str(exc) not in run.report.errors:
+                run.report.errors.append(str(exc))
+            target.written = True
     uses_engine = run.engine_name != TM_ENGINE
     caches = {pair: AnswerCache(config.root, run.engine_settings(pair)) for pair in pairs if uses_engine}
     try:

@@ -34,6 +34,7 @@ import importlib
 import importlib.metadata
 import os
 import random
+import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,6 +48,8 @@ from requests.adapters import HTTPAdapter
 from ..errors import ConfigError, TranskitError
 from . import ENGINE_NAMES, TM_ENGINE, check_engine_name
 
+# What neither a catalog nor a page can hold (a lone surrogate cannot even be written as UTF-8).
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 DEFAULT_TIMEOUT = 30.0  # for deep-translator calls made outside any worker (e.g. set-up)
 _ENGINE_MODULES = (
     "deep_translator.libre",
@@ -481,6 +484,8 @@ class Engine:
             result = translator.translate(text)
         except Exception as exc:  # deep-translator raises many unrelated types; classify by what HTTP saw
             return None, _classify(exc, channel, self.settings)
+        if isinstance(result, str):
+            result = _UNWRITABLE.sub("", result)  # an answer is untrusted: JSON can carry lone surrogates
         if not isinstance(result, str) or not result.strip():
             return None, _Failure("the engine returned an empty translation", False)
         return result, None

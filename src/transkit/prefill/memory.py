@@ -131,7 +131,8 @@ class MemoryIndex:
         low, high = _length_window(len(key), self.min_similarity)
         shapes = self._shapes
         choices = {}
-        for number, _ in counts.most_common(4 * self._candidates):
+        ranked = sorted(counts.items(), key=lambda hit: (-hit[1], hit[0]))[: 4 * self._candidates]  # ties: unit order
+        for number, _ in ranked:
             if low <= len(shapes[number]) <= high and shapes[number] != key:
                 choices[number] = shapes[number]
                 if len(choices) == self._candidates:
@@ -150,7 +151,8 @@ class MemoryIndex:
         every word; a budget of postings bounds the work for queries made
         only of common words.
         """
-        words = sorted(set(_WORD.findall(key.lower())), key=lambda w: len(self._postings.get(w, ())))
+        # Ties broken by the word itself: set order changes with PYTHONHASHSEED, and a run must not.
+        words = sorted(set(_WORD.findall(key.lower())), key=lambda w: (len(self._postings.get(w, ())), w))
         prefix = len(words) if len(words) <= 4 else len(words) - (len(words) + 1) // 2 + 1
         counts: Counter[int] = Counter()
         budget = max(20_000, 20 * self._candidates)
@@ -251,15 +253,27 @@ def catalog_units(catalog: Catalog, origin: str) -> Iterator[MemoryUnit]:
 
 
 def project_units(
-    config: Config, source: str, target: str, cache: dict[Path, Catalog] | None = None
+    config: Config, source: str, target: str, cache: dict[Path, Catalog] | None = None,
+    unreadable: list[str] | None = None,
 ) -> list[MemoryUnit]:
-    """The memory of one language pair: catalogs (sorted by path), then imported TMX files."""
+    """The memory of one language pair: catalogs (sorted by path), then imported TMX files.
+
+    With ``unreadable``, a catalog that cannot be read is left out and its one-line error
+    added there (once) instead of stopping everything.
+    """
     cache = {} if cache is None else cache
     units: list[MemoryUnit] = []
     for item in project_catalogs(config):
         if (item.source_language, item.target_language) != (source, target):
             continue
-        catalog = cache.get(item.path) or read_catalog(item.path)
+        try:
+            catalog = cache.get(item.path) or read_catalog(item.path)
+        except TranskitError as exc:
+            if unreadable is None:
+                raise
+            if str(exc) not in unreadable:
+                unreadable.append(str(exc))
+            continue
         cache[item.path] = catalog
         units.extend(catalog_units(catalog, item.path.relative_to(config.root).as_posix()))
     for path in sorted((config.root / MEMORY_FOLDER).glob("*.tmx")):

@@ -225,7 +225,11 @@ def _serialize(node: Any, out: list[str], raw: bool) -> Iterator[Any]:
 
 
 def _escape_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
+    # A literal CR would be read back as LF (HTML's input-stream normalisation): keep it a reference.
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
+        .replace("\r", "&#13;")
+    )
 
 
 def _escape_attribute(value: str) -> str:
@@ -233,7 +237,7 @@ def _escape_attribute(value: str) -> str:
     # naive tools (regex sanitisers, old parsers) from seeing markup in a translation.
     return (
         value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\xa0", "&nbsp;")
+        .replace("\xa0", "&nbsp;").replace("\r", "&#13;")
     )
 
 
@@ -319,6 +323,8 @@ class _Walker:
     # -- element state ------------------------------------------------------
 
     def state_of(self, element: Any, parent: _State) -> _State:
+        if not element.attrib and element not in self.included and element not in self.excluded:
+            return parent  # most elements: nothing to change (states are never modified once made)
         state = _State(parent.translate, parent.language_ok, parent.included, parent.excluded, parent.notes)
         translate = (element.get("translate") or "").strip().lower()
         if translate == "no":
@@ -492,8 +498,11 @@ def _line_of(container: Any, before: Any) -> int:
     lxml only records element start lines."""
     if before is None:
         return container.sourceline or 0
-    newlines = sum(t.count("\n") for t in before.itertext() if isinstance(t, str))
-    return (before.sourceline or 0) + newlines
+    if isinstance(before.tag, str):
+        inside = etree.tostring(before, method="text", encoding=str, with_tail=False)
+    else:  # a <!-- translate:on --> switch (lxml has no itertext for comments)
+        inside = before.text or ""
+    return (before.sourceline or 0) + inside.count("\n")
 
 
 def _flat_text(tokens: list[Token]) -> str:
@@ -586,17 +595,11 @@ _MARKERS = {"open": OPEN, "close": CLOSE, "atom": ATOMIC}
 
 def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]]:
     """Merge spans whose boundary falls inside an inline element (the splitter must not, but be safe)."""
-    depth = [0] * (len(flat) + 1)
-    level = 0
-    for index, char in enumerate(flat):
-        if char == OPEN:
-            level += 1
-        elif char == CLOSE:
-            level -= 1
-        depth[index + 1] = level
+    if OPEN not in flat:
+        return list(spans)
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and depth[start] != 0:
+        if merged and flat.count(OPEN, 0, start) != flat.count(CLOSE, 0, start):  # depth at start (C speed)
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
@@ -694,6 +697,70 @@ def walk_units(page: ParsedPage, options: WalkOptions) -> list[Unit]:
     return walker.units
 
 
+@dataclass
+class WalkedPage:
+    """A page parsed and walked once, to be built in several languages.
+
+    The walk (sentence splitting included) is most of the work of building a
+    page and the same for every language. Each use but the last gets its own
+    parse of the bytes (cheap: libxml2) with the units moved over to it, node
+    for node (two parses of the same bytes give the same tree); the last use
+    gets the walked page itself.
+    """
+
+    data: bytes
+    path: Path | str
+    default_language: str
+    page: ParsedPage
+    units: list[Unit]
+    uses: int
+
+    def next_use(self) -> tuple[ParsedPage, list[Unit]]:
+        """A page to change, and its units."""
+        self.uses -= 1
+        if self.uses <= 0:
+            return self.page, self.units
+        page = parse_page(self.data, self.path, self.default_language)
+        nodes = dict(zip(self.page.tree.getroot().iter(), page.tree.getroot().iter()))
+        return page, [_moved_unit(unit, nodes) for unit in self.units]
+
+
+def walk_page(data: bytes, path: Path | str, options: WalkOptions, default_language: str, uses: int) -> WalkedPage:
+    """Parse and walk a page once for ``uses`` builds (see :class:`WalkedPage`)."""
+    page = parse_page(data, path, default_language)
+    options = WalkOptions(page.language, options.segmentation, options.include, options.exclude)
+    return WalkedPage(data, path, default_language, page, walk_units(page, options), uses)
+
+
+def _moved(value: Any, **changes: Any) -> Any:
+    """A copy of a dataclass value with some fields changed: dataclasses.replace without its cost."""
+    copied = object.__new__(type(value))
+    copied.__dict__.update(value.__dict__)
+    copied.__dict__.update(changes)
+    return copied
+
+
+def _moved_unit(unit: Unit, nodes: dict[Any, Any]) -> Unit:
+    """``unit`` with every node it refers to replaced by its counterpart in ``nodes``."""
+    if isinstance(unit, AttributeUnit):
+        return _moved(unit, element=nodes[unit.element])
+
+    def tokens(items: list[Token]) -> list[Token]:
+        return [(kind, value if kind == "text" else nodes[value]) for kind, value in items]
+
+    segments = [
+        _moved(
+            segment,
+            tokens=tokens(segment.tokens),
+            placeholders={n: _moved(p, node=nodes[p.node]) for n, p in segment.placeholders.items()},
+        )
+        for segment in unit.segments
+    ]
+    return _moved(
+        unit, container=nodes[unit.container], lead=tokens(unit.lead), segments=segments, trail=tokens(unit.trail)
+    )
+
+
 # --------------------------------------------------------------------------- extraction
 
 
@@ -789,8 +856,9 @@ def apply_translations(units: list[Unit], translate: Translate) -> list[TextUnit
 
 def _clean(text: str) -> str:
     """Translated text made safe to show: no characters HTML cannot hold (NUL, C0 and C1
-    controls, lone surrogates), and no bidi control left open (see :func:`balance_bidi`)."""
-    return balance_bidi(UNSHOWABLE.sub("", text))
+    controls, lone surrogates), line breaks as HTML reads them (CR and CRLF become LF), and
+    no bidi control left open (see :func:`balance_bidi`)."""
+    return balance_bidi(UNSHOWABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def balance_bidi(text: str) -> str:

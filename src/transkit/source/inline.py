@@ -17,6 +17,9 @@ from ..errors import PlaceholderError
 
 PLACEHOLDER = re.compile(r"<(/?)([a-z](?:[a-z0-9-]*[a-z-])?)(\d+)(/?)>")
 SPACES = re.compile(r"[ \t\n\r\f]+")
+# Elements HTML never nests: a parser closes the outer link when an inner one starts, so a
+# translation putting one inside another would split it (its text falling out of both).
+NEVER_NESTED = frozenset({"a", "button", "nobr"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ def parse_translation(text: str, placeholders: dict[int, Placeholder]) -> tuple[
     """
     stack: list[tuple[Placeholder | None, list[Piece]]] = [(None, [])]
     seen: set[int] = set()
+    nesting: list[tuple[frozenset[str], str]] = []  # never-nested names open around the position
     position = 0
     for match in PLACEHOLDER.finditer(text):
         _append_text(stack[-1][1], text[position : match.start()])
@@ -92,11 +96,13 @@ def parse_translation(text: str, placeholders: dict[int, Placeholder]) -> tuple[
             if top is None or top.number != placeholder.number or selfclosing:
                 raise PlaceholderError(f"{token} does not close the placeholder opened before it")
             _, children = stack.pop()
+            nesting.pop()
             stack[-1][1].append(Paired(placeholder, tuple(children)))
             continue
         if placeholder.number in seen:
             raise PlaceholderError(f"placeholder {token} appears twice")
         seen.add(placeholder.number)
+        _check_nesting(placeholder, token, nesting)
         if selfclosing:
             if placeholder.paired:
                 raise PlaceholderError(f"{token} must wrap text: {placeholder.open_text}…{placeholder.close_text}")
@@ -105,6 +111,7 @@ def parse_translation(text: str, placeholders: dict[int, Placeholder]) -> tuple[
             if not placeholder.paired:
                 raise PlaceholderError(f"{token} stands alone: write {placeholder.atomic_text}")
             stack.append((placeholder, []))
+            nesting.append((_never_nested(placeholder), token))
     _append_text(stack[-1][1], text[position:])
     if len(stack) > 1:
         unclosed = stack[-1][0]
@@ -116,6 +123,23 @@ def parse_translation(text: str, placeholders: dict[int, Placeholder]) -> tuple[
         shown = absent.open_text if absent.paired else absent.atomic_text
         raise PlaceholderError(f"placeholder {shown} is missing")
     return tuple(stack[0][1])
+
+
+def _never_nested(placeholder: Placeholder) -> frozenset[str]:
+    """The never-nested elements a placeholder is or (atomic: a whole copied node) contains."""
+    names = {placeholder.name}
+    node = placeholder.node
+    if not placeholder.paired and node is not None and hasattr(node, "iter"):
+        names.update(d.tag for d in node.iter() if isinstance(d.tag, str))
+    return frozenset(names) & NEVER_NESTED
+
+
+def _check_nesting(placeholder: Placeholder, token: str, nesting: list[tuple[frozenset[str], str]]) -> None:
+    inner = _never_nested(placeholder)
+    for outer, opened in nesting:
+        clash = inner & outer
+        if clash:
+            raise PlaceholderError(f"{token} cannot go inside {opened}: HTML never nests <{min(clash)}> elements")
 
 
 def _append_text(pieces: list[Piece], text: str) -> None:

@@ -1,0 +1,158 @@
+"""The fast paths of pofile give exactly what the careful ones give.
+
+Reading: ``_fast_parse`` (one regex match per entry) must return the same
+catalog as the scanner + polib path, line numbers included, or give up (None)
+— never a different answer — for well-formed catalogs and for every
+mutation of them, broken ones included. Wrapping: ``_simple_linebreaks``
+(looks only near each line's limit) must find the same breaks as the full
+pass over every break opportunity.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from catalog.test_pofile import PARAGRAPHS, SINGLE_ENTRIES, TOKENS, representative_catalog
+
+from transkit.catalog import pofile
+from transkit.catalog.model import Catalog, Entry
+from transkit.errors import CatalogError
+
+HEADER = (("Content-Type", "text/plain; charset=UTF-8"), ("Language", "tr"))
+
+
+def careful(text: str) -> Catalog | CatalogError:
+    try:
+        return pofile._careful_parse(text, "x.po")
+    except CatalogError as exc:
+        return exc
+
+
+def assert_agree(text: str) -> str:
+    """'fast', 'careful' (the fast path gave up) or 'error'; fails when the two disagree."""
+    fast = pofile._fast_parse(text)
+    slow = careful(text)
+    if isinstance(slow, CatalogError):
+        assert fast is None, (text, slow)
+        return "error"
+    if fast is None:
+        return "careful"
+    assert fast == slow, text
+    assert [e.line for e in fast.entries] == [e.line for e in slow.entries], text
+    return "fast"
+
+
+def random_catalog(rng: random.Random) -> Catalog:
+    def text(most: int = 30) -> str:
+        return "".join(rng.choice(TOKENS) for _ in range(rng.randint(0, most)))
+
+    entries, keys = [], set()
+    for _ in range(rng.randint(0, 6)):
+        msgid = text() or "x"
+        context = text(4) if rng.random() < 0.2 else None
+        if (context, msgid) in keys:
+            continue
+        keys.add((context, msgid))
+        previous = text() if rng.random() < 0.3 else None
+        entries.append(Entry(
+            msgid=msgid, msgstr=text(), msgctxt=context,
+            flags=tuple(rng.sample(["fuzzy", "c-format", "no-wrap", "python-format"], rng.randint(0, 3))),
+            references=tuple(f"a{rng.randint(0, 9)}.html:{rng.randint(1, 99)}" for _ in range(rng.randint(0, 3))),
+            extracted_comments=tuple(text(10).replace("\n", " ") for _ in range(rng.randint(0, 2))),
+            translator_comments=tuple(text(10) for _ in range(rng.randint(0, 2))),
+            previous_msgid=previous,
+            previous_msgctxt=text(4) if previous is not None and rng.random() < 0.3 else None,
+            obsolete=rng.random() < 0.2,
+        ))
+    return Catalog(header_comments=tuple(text(8) for _ in range(rng.randint(0, 2))),
+                   header_fields=(*HEADER, ("X-Note", text(8).replace("\n", " "))),
+                   header_flags=("fuzzy",) if rng.random() < 0.3 else (), entries=tuple(entries))
+
+
+def test_what_we_write_is_read_fast_and_the_same() -> None:
+    rng = random.Random(5)
+    texts = [pofile.format_catalog(representative_catalog())]
+    texts += [pofile.format_catalog(Catalog(header_fields=HEADER, entries=(entry,))) for entry in SINGLE_ENTRIES]
+    texts += [pofile.format_catalog(random_catalog(rng)) for _ in range(400)]
+    outcomes = [assert_agree(text) for text in texts]
+    # only catalogs with the characters str.splitlines() breaks at (U+2028...) go the careful way
+    assert outcomes.count("fast") >= len(texts) - 6
+
+
+# Lines to insert: odd comments, keywords, strings, escapes, charsets, plurals, spacing.
+ODD_LINES = [
+    "", "#", "#,", "#, fuzzy,", "#, ,fuzzy", "#,fuzzy", "# x ", "#x", "#. ", "#.x", "#:", "#: a:1  b", '#| msgid "q"',
+    '#| "r"', "#|", '#~ msgid "z"', '#~ msgstr "y"', '#~| msgid "p"', '#~| msgctxt "c"', '#| msgctxt "c"',
+    'msgctxt "c"', 'msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=latin1\\n"', '"X: y\\nZ: w\\n"',
+    '"no colon\\n"', '"a\\tb"', '"\\a"', " ", 'msgid "a" ', ' msgid "a"', '"\\\\"', '"a\\"b"', 'msgid_plural "p"',
+    'msgstr[0] "x"', "#~", "#~ ", '#~ "x"', '"Content-Type: x; charset=UTF-8\\nA: b"', '"Language: tr\\v\\n"', '"\\r"',
+    "<<<<<<< HEAD", "=======",
+]
+
+
+def mutate(text: str, rng: random.Random) -> str:
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 3)):
+        where = rng.randrange(len(lines) + 1)
+        near = min(where, len(lines) - 1)
+        operation = rng.randrange(5)
+        if operation == 0 and lines:
+            del lines[near]
+        elif operation == 1:
+            lines.insert(where, rng.choice(ODD_LINES))
+        elif operation == 2 and lines:
+            lines.insert(where, lines[near])
+        elif operation == 3 and lines and lines[near]:
+            line = lines[near]
+            cut = rng.randrange(len(line))
+            lines[near] = line[:cut] + rng.choice('"\\ #~|,.:\tné\r\u2028') + line[cut + 1:]
+        elif operation == 4 and lines:
+            lines[near], lines[-1] = lines[-1], lines[near]
+    return "\n".join(lines)
+
+
+def test_mutated_catalogs_read_the_same_or_fall_back() -> None:
+    rng = random.Random(11)
+    bases = [pofile.format_catalog(representative_catalog())]
+    bases += [pofile.format_catalog(random_catalog(rng)) for _ in range(30)]
+    outcomes = {"fast": 0, "careful": 0, "error": 0}
+    for _ in range(6000):
+        outcomes[assert_agree(mutate(rng.choice(bases), rng))] += 1
+    assert min(outcomes.values()) > 300, outcomes  # every path was exercised
+
+
+def test_parse_catalog_takes_the_fast_path_for_our_files() -> None:
+    text = pofile.format_catalog(representative_catalog())
+    assert pofile._fast_parse(text) is not None
+    assert pofile.parse_catalog(text) == representative_catalog()
+
+
+def test_errors_still_come_from_the_careful_path() -> None:
+    text = pofile.format_catalog(representative_catalog()) + '\nmsgctxt "navigation"\nmsgid "Menu"\nmsgstr "again"\n'
+    assert pofile._fast_parse(text) is None
+    with pytest.raises(CatalogError, match="duplicate message"):
+        pofile.parse_catalog(text, "x.po")
+
+
+def test_local_line_breaking_is_the_full_pass() -> None:
+    rng = random.Random(7)
+    extra = [" ", "  ", "-", "—", "/", "(", ")", "“", "”", "!", "?", ",", ".", "%", "$", "1", "中", "ア", "🇺🇦",
+             "\u00ad", "\u2010", "«", "»", "'", '"', "…", ":", ";", "\u200b", "\u00a0"]
+    pieces = TOKENS + extra + [p[i:i + 20] for p in PARAGRAPHS for i in range(0, 200, 20)]
+    checked = 0
+    while checked < 4000:
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        codes = text.translate(pofile._CODES)
+        if pofile._SPECIAL_RE.search(codes):
+            continue  # not a "simple" text: _codes_linebreaks handles it
+        glued = frozenset(i for i in range(len(text)) if rng.random() < 0.05) if rng.random() < 0.5 else frozenset()
+        width, startcol = rng.choice([1, 5, 20, 40, 73, 77]), rng.choice([0, 6, 7, 30])
+        expected = pofile._bisect_linebreaks(codes, glued, width, startcol)
+        assert pofile._simple_linebreaks(codes, glued, width, startcol) == expected, (text, glued, width, startcol)
+        checked += 1
+
+
+def test_ascii_codes_are_the_unicode_table() -> None:
+    text = "".join(chr(code) for code in range(128))
+    assert text.encode("ascii").translate(pofile._ASCII_CODES).decode("latin-1") == text.translate(pofile._CODES)

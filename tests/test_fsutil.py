@@ -1,0 +1,132 @@
+"""Atomic, change-only writes, one at a time and in batches."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from transkit import fsutil
+from transkit.fsutil import (
+    WriteBatch,
+    batched_writes,
+    commit_staged,
+    read_head,
+    remove_stale_temporaries,
+    write_if_changed,
+)
+
+
+def hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(".*.tmp"))
+
+
+def test_write_only_when_changed_keeping_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "file.po"
+    assert write_if_changed(path, b"one") is True  # folders are made
+    assert path.read_bytes() == b"one" and stat.S_IMODE(path.stat().st_mode) == 0o644
+    os.chmod(path, 0o600)
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    assert write_if_changed(path, b"one") is False
+    assert path.stat().st_mtime_ns == 1_000_000_000
+    assert write_if_changed(path, b"two") is True
+    assert path.read_bytes() == b"two" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert hidden(tmp_path) == []
+
+
+def test_a_batch_shows_nothing_until_it_is_committed(tmp_path: Path) -> None:
+    old = tmp_path / "old.po"
+    old.write_bytes(b"old")
+    new = tmp_path / "sub" / "new.po"
+    with batched_writes() as batch:
+        assert write_if_changed(old, b"changed") is True
+        assert write_if_changed(new, b"new") is True
+        assert write_if_changed(tmp_path / "same.po", b"") is True
+        assert old.read_bytes() == b"old" and not new.exists()  # each file still entirely old
+        assert len(hidden(tmp_path)) == 3 and all(fsutil._TEMPORARY.match(n) for n in hidden(tmp_path))
+        assert sorted(p.name for p in batch.staged) == ["new.po", "old.po", "same.po"]
+    assert old.read_bytes() == b"changed" and new.read_bytes() == b"new"
+    assert hidden(tmp_path) == []
+
+
+def test_an_exception_discards_the_batch(tmp_path: Path) -> None:
+    path = tmp_path / "file.po"
+    path.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with batched_writes():
+            write_if_changed(path, b"new")
+            raise RuntimeError("crash")
+    assert path.read_bytes() == b"old" and hidden(tmp_path) == []
+
+
+def test_a_second_write_in_a_batch_wins(tmp_path: Path) -> None:
+    path = tmp_path / "file.po"
+    path.write_bytes(b"old")
+    with batched_writes():
+        assert write_if_changed(path, b"first") is True
+        assert write_if_changed(path, b"first") is False
+        assert write_if_changed(path, b"second") is True
+        assert write_if_changed(path, b"old") is False  # back to what the disk holds
+        assert len(hidden(tmp_path)) == 0
+        assert write_if_changed(path, b"third") is True
+    assert path.read_bytes() == b"third" and hidden(tmp_path) == []
+
+
+def test_a_batch_commits_every_limit_files(tmp_path: Path) -> None:
+    with batched_writes(WriteBatch(limit=3)):
+        for number in range(4):
+            write_if_changed(tmp_path / f"{number}.po", b"x")
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["0.po", "1.po", "2.po"]
+    assert len(list(tmp_path.glob("*.po"))) == 4
+
+
+def test_staged_files_can_be_committed_by_someone_else(tmp_path: Path) -> None:
+    """What a worker process does: stage, hand over the list; the main process renames."""
+    with batched_writes(WriteBatch(limit=None), commit=False) as batch:
+        write_if_changed(tmp_path / "a.po", b"a")
+        write_if_changed(tmp_path / "b.po", b"b")
+    staged = batch.take()
+    assert [path.name for path, _ in staged] == ["a.po", "b.po"] and not (tmp_path / "a.po").exists()
+    commit_staged(staged)
+    assert (tmp_path / "a.po").read_bytes() == b"a" and (tmp_path / "b.po").read_bytes() == b"b"
+
+
+def test_a_failed_rename_leaves_the_rest_old(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [tmp_path / f"{n}.po" for n in range(3)]
+    for path in paths:
+        path.write_bytes(b"old")
+    with batched_writes(WriteBatch(limit=None), commit=False) as batch:
+        for path in paths:
+            write_if_changed(path, b"new")
+    staged = batch.take()
+    real_replace, calls = os.replace, []
+
+    def replace_twice(source: str, target: Path) -> None:
+        if len(calls) == 1:
+            raise OSError("disk full")
+        calls.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace_twice)
+    with pytest.raises(OSError):
+        commit_staged(staged)
+    assert [p.read_bytes() for p in paths] == [b"new", b"old", b"old"]
+    assert hidden(tmp_path) == []
+
+
+def test_stale_temporaries_are_found_and_only_they(tmp_path: Path) -> None:
+    with batched_writes(WriteBatch(limit=None), commit=False) as batch:
+        write_if_changed(tmp_path / "x" / "a.po", b"a")
+    (tmp_path / ".notes.tmp").write_text("mine")  # not one of ours
+    removed = remove_stale_temporaries(tmp_path)
+    assert [p.name for p in removed] == [p.name for _, p in ((None, Path(t)) for _, t in batch.take())]
+    assert hidden(tmp_path) == [".notes.tmp"]
+
+
+def test_read_head(tmp_path: Path) -> None:
+    path = tmp_path / "t.pot"
+    path.write_bytes("é".encode() * 3000)
+    assert read_head(path, 10) == "ééééé"
+    assert read_head(tmp_path / "missing.pot") == ""

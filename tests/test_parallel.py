@@ -1,0 +1,168 @@
+"""Sync, build and status in several processes: the same files, reports and messages as in one."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, make_project
+from transkit import parallel
+from transkit.catalog.pofile import read_catalog, write_catalog
+from transkit.config import load_config
+from transkit.errors import CatalogError
+from transkit.pipeline import build_project, sync_project
+
+TRANSKIT = Path(sys.executable).parent / "transkit"
+ARTICLES = 40  # enough for a pool (parallel.MIN_PARALLEL_ITEMS) and several chunks per worker
+
+
+def article(number: int) -> str:
+    sentences = " ".join(f"Sentence {k} of article {number} has <strong>bold {k}</strong> words." for k in range(4))
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Article {number}</title></head>'
+        f'<body><h1>Article {number}</h1><p>{sentences}</p><p>A shared closing line.</p></body></html>\n'
+    )
+
+
+def project(root: Path) -> Path:
+    sources = {f"{number % 3}/article-{number:02}.html": article(number) for number in range(ARTICLES)}
+    return make_project(root, sources, 'languages = ["tr", "ru"]\n')
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for folder in ("locales", "build") if (root / folder).exists()
+        for path in sorted((root / folder).rglob("*")) if path.is_file()
+    }
+
+
+def translate_half(root: Path) -> None:
+    """Translate the first entries of every catalog; break one catalog (a per-article error)."""
+    for path in sorted((root / "locales").rglob("*.po")):
+        catalog = read_catalog(path)
+        entries = tuple(
+            entry.__class__(**{**entry.__dict__, "msgstr": entry.msgid.upper()}) if index % 2 else entry
+            for index, entry in enumerate(catalog.entries)
+        )
+        write_catalog(path, catalog.__class__(catalog.header_comments, catalog.header_fields, catalog.header_flags,
+                                              entries))
+    broken = root / "locales" / "ru" / "1" / "article-07.po"
+    broken.write_text(broken.read_text(encoding="utf-8") + '\nmsgid "unterminated\n', encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[Path, list]]:
+    """The same work in one process and in three."""
+    results = {}
+    for jobs in (1, 3):
+        root = project(tmp_path_factory.mktemp(f"jobs{jobs}"))
+        config = load_config(root)
+        reports = [sync_project(config, jobs=jobs)]
+        translate_half(root)
+        (root / "sources" / "2" / "article-05.html").write_text(article(5).replace("bold 1", "brave 1"))
+        reports.append(sync_project(config, jobs=jobs))
+        reports.append(build_project(config, include_fuzzy=True, jobs=jobs))
+        reports.append(build_project(config, include_fuzzy=True, jobs=jobs))
+        results[jobs] = (root, reports)
+    return results
+
+
+def test_the_files_are_the_same(runs: dict[int, tuple[Path, list]]) -> None:
+    (one, _), (three, _) = runs[1], runs[3]
+    assert files(one).keys() == files(three).keys()
+    assert files(one) == files(three)
+    assert len([name for name in files(one) if name.startswith("build/")]) == 2 * ARTICLES - 2  # not the article whose catalog is broken
+
+
+def test_the_reports_are_the_same_in_article_order(runs: dict[int, tuple[Path, list]]) -> None:
+    (one, serial), (three, pooled) = runs[1], runs[3]
+    for mine, theirs in zip(serial, pooled):
+        assert [p.relative_to(one) for p in mine.changed] == [p.relative_to(three) for p in theirs.changed]
+        assert (mine.unchanged, mine.skipped) == (theirs.unchanged, theirs.skipped)
+        assert [e.replace(str(one), "") for e in mine.errors] == [e.replace(str(three), "") for e in theirs.errors]
+        assert [w.replace(str(one), "") for w in mine.warnings] == [w.replace(str(three), "") for w in theirs.warnings]
+    first_sync, resync, build, rebuild = pooled
+    assert len(first_sync.changed) == 3 * ARTICLES and first_sync.ok
+    assert resync.skipped == ARTICLES - 1  # all but the revised article (a broken catalog is not read)
+    assert [p.name for p in resync.changed] == ["article-05.pot", "article-05.po", "article-05.po"]
+    assert len(build.errors) == 1 and "article-07.po" in build.errors[0] and "unterminated" in build.errors[0]
+    assert rebuild.changed == [] and rebuild.unchanged == 2 * ARTICLES - 2
+
+
+def test_an_error_in_a_worker_keeps_its_traceback(runs: dict[int, tuple[Path, list]]) -> None:
+    _, (_, _, build, _) = runs[3]
+    (failure,) = build.failures
+    assert isinstance(failure, CatalogError)
+    text = "".join(traceback.format_exception(failure))
+    assert "RemoteTraceback" in text and "read_catalog" in text  # where it happened, in the worker
+
+
+def test_chunks_cover_every_item_in_order() -> None:
+    items = list(range(1000))
+    for jobs in (1, 2, 7):
+        pieces = parallel.chunks(items, jobs)
+        assert [item for piece in pieces for item in piece] == items
+        assert max(len(piece) for piece in pieces) <= parallel.MAX_CHUNK
+    assert parallel.chunks([], 2) == []
+    assert parallel.chunks([1, 2, 3], 4) == [[1], [2], [3]]
+
+
+def _square_all(chunk: list[int]) -> list[tuple[int, int]]:
+    return [(item * item, os.getpid()) for item in chunk]
+
+
+def test_map_chunks_uses_workers_and_keeps_order() -> None:
+    items = list(range(200))
+    pooled = [result for part in parallel.map_chunks(_square_all, items, jobs=2) for result in part]
+    assert [square for square, _ in pooled] == [item * item for item in items]
+    assert os.getpid() not in {pid for _, pid in pooled}  # done by workers
+    serial = [result for part in parallel.map_chunks(_square_all, items, jobs=1) for result in part]
+    assert {pid for _, pid in serial} == {os.getpid()}
+    few = [result for part in parallel.map_chunks(_square_all, items[:5], jobs=2) for result in part]
+    assert {pid for _, pid in few} == {os.getpid()}  # not worth a pool
+
+
+def _boom(chunk: list[int]) -> list[int]:
+    if 13 in chunk:
+        raise ValueError("thirteen")
+    return chunk
+
+
+def test_a_crash_in_a_worker_reaches_the_caller() -> None:
+    with pytest.raises(ValueError, match="thirteen"):
+        for _ in parallel.map_chunks(functools.partial(_boom), list(range(100)), jobs=2):
+            pass
+
+
+@pytest.mark.skipif(not TRANSKIT.exists(), reason="the transkit console script is not installed")
+def test_jobs_option_and_status(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    for jobs in ("1", "2"):
+        done = subprocess.run([str(TRANSKIT), "sync", "--jobs", jobs, "--project", str(root)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    outputs = [subprocess.run([str(TRANSKIT), "status", "--format", "json", "--jobs", jobs, "--project", str(root)],
+                              capture_output=True, text=True, timeout=120) for jobs in ("1", "2")]
+    assert outputs[0].returncode == 0 and outputs[0].stdout == outputs[1].stdout
+    bad = subprocess.run([str(TRANSKIT), "build", "-j", "0", "--project", str(root)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "0" in bad.stderr
+
+
+def test_the_sample_project_builds_the_same_with_a_pool(tmp_path: Path) -> None:
+    """A real article among generated ones: walked once, built in both languages, in workers."""
+    roots = []
+    for jobs in (1, 2):
+        root = project(tmp_path / f"j{jobs}")
+        (root / "sources" / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+        config = load_config(root)
+        assert sync_project(config, jobs=jobs).ok
+        assert build_project(config, jobs=jobs).ok
+        roots.append(root)
+    assert files(roots[0]) == files(roots[1])
