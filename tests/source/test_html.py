@@ -23,6 +23,7 @@ CASES = [
     pytest.param("<p>See <strong>this</strong> and <em>that</em>.</p>", ["See <strong1>this</strong1> and <em2>that</em2>."], id="inline"),
     pytest.param("<p>A <a href='x'><b>bold link</b></a> here.</p>", ["A <a1><b2>bold link</b2></a1> here."], id="nested-inline"),
     pytest.param("<p>Line one<br>line two</p>", ["Line one<br1/>line two"], id="br"),
+    pytest.param("<p>Long<wbr>word and <b>more</b> text.</p>", ["Long<wbr1/>word and <b2>more</b2> text."], id="text-after-wbr"),
     pytest.param('<p>Russia.<sup><a href="#fn1">[1]</a></sup> Next one.</p>', ["Russia.<sup1/>", "Next one."], id="footnote-atomic"),
     pytest.param("<p><a href='/x'>Only a link</a></p>", ["Only a link"], id="wrapper-dropped"),
     pytest.param("<p><strong><em>Deep</em></strong></p>", ["Deep"], id="nested-wrappers-dropped"),

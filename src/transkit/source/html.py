@@ -25,7 +25,7 @@ from ..errors import SourceError
 from .inline import Atomic, Paired, Piece, Placeholder, normalize_spaces
 from .sentences import ATOMIC, CLOSE, OPEN, sentence_spans
 
-EXTRACTOR_VERSION = "2"  # bump whenever extraction or catalog layout changes
+EXTRACTOR_VERSION = "3"  # bump whenever extraction or catalog layout changes
 
 # Elements that flow inside a line of text; everything else is a block.
 PHRASING = frozenset(
@@ -128,9 +128,30 @@ def parse_page(data: bytes, path: Path | str, default_language: str) -> ParsedPa
     _refuse_truncated(parser, path)
     if root is None:
         raise SourceError(f"{path}: no HTML content")
+    _empty_void_elements(root)
     declared = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
     language = primary_language(declared) if declared else default_language
     return ParsedPage(root.getroottree(), encoding, language, bool(declared), text.endswith("\n"))
+
+
+def _empty_void_elements(root: Any) -> None:
+    """Move what libxml2 put inside a void element (``<wbr>``, ``<source>``, ``<embed>`` …) after it.
+
+    HTML void elements have no content; libxml2 nests the text that follows some
+    of them inside, which would hide that text from translation.
+    """
+    for element in [e for e in root.iter() if e.tag in VOID and (e.text or len(e))]:
+        parent = element.getparent()
+        if parent is None:
+            continue
+        children = list(element)
+        tail = element.tail
+        element.tail, element.text = element.text, None
+        position = parent.index(element)
+        for offset, child in enumerate(children):
+            parent.insert(position + 1 + offset, child)
+        last = children[-1] if children else element
+        last.tail = (last.tail or "") + (tail or "") or None
 
 
 def _refuse_truncated(parser: Any, path: Path | str) -> None:
