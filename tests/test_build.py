@@ -80,6 +80,12 @@ def test_mismatched_placeholders_are_refused_with_file_and_line() -> None:
     assert result.warnings == ("locales/tr/t.po:12: <b1> is never closed; the source text is used instead",)
 
 
+def test_source_text_that_looks_like_a_placeholder_stays_text() -> None:
+    html = page("<p>Type &lt;b1&gt; for <b>bold</b>.</p>")
+    catalog = Catalog(entries=(Entry("Type <b1> for <b2>bold</b2>.", "<b2>Kalın</b2> için <b1> yazın."),))
+    assert "<p><b>Kalın</b> için &lt;b1&gt; yazın.</p>" in build(html, catalog).decode()
+
+
 def test_attributes_are_translated_and_escaped() -> None:
     html = page('<img src="a.png" alt="A cat">')
     catalog = Catalog(entries=(Entry("A cat", 'Bir "kedi" <script>'),))

@@ -418,6 +418,6 @@ def test_a_msgid_transkit_did_not_write_is_exported_as_text() -> None:
     catalog = Catalog(entries=(Entry(msgid="Broken <b1>tag", msgstr="Kırık <b1>etiket", line=7),))
     data, warnings = export_catalog(catalog, "en", "tr", "sources/a.html", "locales/tr/a.po")
     assert warnings == ["locales/tr/a.po:7: the msgid's placeholders are not well-formed "
-                        "(<b1> is never closed); exported without a target"]
+                        "(<b1> stands alone: write <b1/>); exported without a target"]
     assert b'<source xml:space="preserve">Broken &lt;b1&gt;tag</source>' in data and b"<target" not in data
     assert SCHEMA.validate(etree.fromstring(data))

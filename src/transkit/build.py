@@ -30,7 +30,7 @@ from .source.html import (
     serialize_page,
     walk_units,
 )
-from .source.inline import Paired, Piece, Placeholder, parse_translation
+from .source.inline import Paired, Piece, Placeholder, literal_lookalikes, parse_translation
 from .status import entry_state
 
 RTL_LANGUAGES = frozenset("ar arc ckb dv fa he ks ku ps sd ug ur yi".split())
@@ -90,7 +90,7 @@ class _Translator:
             self.translated += 1
             return KEEP_SOURCE
         try:
-            pieces = parse_translation(entry.msgstr, placeholders)
+            pieces = parse_translation(entry.msgstr, placeholders, literal_lookalikes(msgid, placeholders))
         except PlaceholderError as exc:
             where = f"{self.catalog_path}:{entry.line}" if entry.line else str(self.catalog_path)
             self.warnings.append(f"{where}: {exc}; the source text is used instead")

@@ -85,7 +85,7 @@ from .catalog.pofile import read_catalog
 from .config import Config
 from .errors import PlaceholderError
 from .layout import catalog_path, find_articles
-from .source.inline import PLACEHOLDER, Placeholder, parse_translation
+from .source.inline import PLACEHOLDER, Placeholder, parse_translation, placeholders_of
 
 THRESHOLD = 0.5
 MOVED_THRESHOLD = 0.8
@@ -498,15 +498,6 @@ class Update:
     msgstr: str
     change: Change
     note: str
-
-
-def placeholders_of(msgid: str) -> dict[int, Placeholder]:
-    """The placeholders a msgid defines, for validating a translation against it."""
-    found: dict[int, Placeholder] = {}
-    for match in PLACEHOLDER.finditer(msgid):
-        _, name, number, selfclosing = match.groups()
-        found[int(number)] = Placeholder(int(number), name, paired=not selfclosing)
-    return found
 
 
 def auto_update(old_msgid: str, new_msgid: str, msgstr: str) -> Update | None:

@@ -35,7 +35,7 @@ from .glossary import Glossary, contains_verbatim, find_forbidden, find_phrase, 
 from .languages import language_name
 from .layout import catalog_path, find_articles, template_path
 from .prefill import is_machine_draft
-from .source.inline import PLACEHOLDER, Placeholder, parse_translation
+from .source.inline import PLACEHOLDER, Placeholder, parse_translation, placeholders_of
 
 ERROR = "error"
 WARNING = "warning"
@@ -137,16 +137,6 @@ def without_copied_quotations(msgid: str, msgstr: str) -> tuple[str, str]:
         inner = quotation[1:-1]
         msgid, msgstr = msgid.replace(inner, " "), msgstr.replace(quotation, " ")
     return msgid, msgstr
-
-
-def placeholders_of(msgid: str) -> dict[int, Placeholder]:
-    """The placeholders a msgid declares: ``<b1>…</b1>`` is paired, ``<sup2/>`` atomic."""
-    found: dict[int, Placeholder] = {}
-    for match in PLACEHOLDER.finditer(msgid):
-        closing, name, number, selfclosing = match.groups()
-        if not closing and int(number) not in found:
-            found[int(number)] = Placeholder(int(number), name, paired=not selfclosing)
-    return found
 
 
 def draft_kind(entry: Entry) -> str:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import PlaceholderError
-from ..source.inline import PLACEHOLDER, Placeholder, parse_translation
+from ..source.inline import PLACEHOLDER, Placeholder, parse_translation, placeholders_of
 
 TOKEN = re.compile(r"⟦(\d+)⟧")
 OPEN, CLOSE = "⟦", "⟧"
@@ -117,15 +117,3 @@ def _same_edges(source: str, text: str) -> str:
     head = source[: len(source) - len(source.lstrip())]
     tail = source[len(source.rstrip()):]
     return head + text.strip() + tail
-
-
-def placeholders_of(msgid: str) -> dict[int, Placeholder]:
-    """The placeholders a msgid declares: paired when a closing tag exists, atomic otherwise."""
-    found: dict[int, Placeholder] = {}
-    closing = {(m.group(2), int(m.group(3))) for m in PLACEHOLDER.finditer(msgid) if m.group(1)}
-    for match in PLACEHOLDER.finditer(msgid):
-        slash, name, number, selfclosing = match.groups()
-        if slash or selfclosing and (name, int(number)) in closing:
-            continue
-        found[int(number)] = Placeholder(int(number), name, paired=(name, int(number)) in closing)
-    return found

@@ -22,7 +22,7 @@ from lxml.cssselect import CSSSelector
 
 from ..config import primary_language
 from ..errors import SourceError
-from .inline import Atomic, Paired, Piece, Placeholder, normalize_spaces
+from .inline import PLACEHOLDER, Atomic, Paired, Piece, Placeholder, normalize_spaces
 from .sentences import ATOMIC, CLOSE, OPEN, sentence_spans
 
 EXTRACTOR_VERSION = "3"  # bump whenever extraction or catalog layout changes
@@ -668,17 +668,25 @@ def _slice(tokens: list[Token], start: tuple[int, int], end: tuple[int, int]) ->
 
 
 def _segment(tokens: list[Token], line: int) -> SegmentSlice:
-    """Number the placeholders of a segment from 1 and render its msgid."""
+    """Number the placeholders of a segment from 1 and render its msgid.
+
+    A number whose token the source text itself spells out (``&lt;b1&gt;``) is
+    skipped, so a msgid never has two meanings for one token.
+    """
     placeholders: dict[int, Placeholder] = {}
     numbers: dict[int, int] = {}
     parts: list[str] = []
+    literal = _literal_numbers(tokens)
+    number = 0
     for kind, value in tokens:
         if kind == "text":
             parts.append(normalize_spaces(value))
             continue
         key = id(value)
         if key not in numbers:
-            number = len(numbers) + 1
+            number += 1
+            while number in literal:
+                number += 1
             numbers[key] = number
             name = value.tag if isinstance(value.tag, str) else _node_name(value)
             placeholders[number] = Placeholder(number, name, kind != "atom", value)
@@ -687,6 +695,14 @@ def _segment(tokens: list[Token], line: int) -> SegmentSlice:
             {"open": placeholder.open_text, "close": placeholder.close_text, "atom": placeholder.atomic_text}[kind]
         )
     return SegmentSlice(tokens, placeholders, "".join(parts).strip(" "), line)
+
+
+def _literal_numbers(tokens: list[Token]) -> set[int]:
+    """Numbers that placeholder-like text in the segment already uses (almost always none)."""
+    text = "".join(value for kind, value in tokens if kind == "text")
+    if "<" not in text:
+        return set()
+    return {int(m.group(3)) for m in PLACEHOLDER.finditer(text)}
 
 
 def _node_name(node: Any) -> str:

@@ -72,18 +72,45 @@ def placeholder_names(msgid: str) -> list[str]:
     return [m.group(0) for m in PLACEHOLDER.finditer(msgid)]
 
 
-def parse_translation(text: str, placeholders: dict[int, Placeholder]) -> tuple[Piece, ...]:
+def placeholders_of(msgid: str) -> dict[int, Placeholder]:
+    """The placeholders a msgid declares (no nodes): paired when a closing tag exists, atomic otherwise.
+
+    For checking a translation against its msgid where the source page is not
+    at hand (QA, drift, prefill, XLIFF); the build uses the segment's own map.
+    """
+    found: dict[int, Placeholder] = {}
+    closing = {(m.group(2), int(m.group(3))) for m in PLACEHOLDER.finditer(msgid) if m.group(1)}
+    for match in PLACEHOLDER.finditer(msgid):
+        slash, name, number, selfclosing = match.groups()
+        if slash or (selfclosing and (name, int(number)) in closing):
+            continue
+        found.setdefault(int(number), Placeholder(int(number), name, paired=(name, int(number)) in closing))
+    return found
+
+
+def literal_lookalikes(msgid: str, placeholders: dict[int, Placeholder]) -> frozenset[str]:
+    """Source text that merely looks like a placeholder (``&lt;b1&gt;`` in the HTML): it is text."""
+    real = {t for p in placeholders.values() for t in (p.open_text, p.close_text, p.atomic_text)}
+    return frozenset(t for t in placeholder_names(msgid) if t not in real)
+
+
+def parse_translation(
+    text: str, placeholders: dict[int, Placeholder], literals: frozenset[str] = frozenset()
+) -> tuple[Piece, ...]:
     """Parse a msgstr into text and placeholders, or raise :class:`PlaceholderError`.
 
     Every placeholder of the msgid must appear exactly once, paired ones
     properly nested; anything else that looks like a placeholder is an error,
-    so a typo never leaks into the page as literal text or markup.
+    so a typo never leaks into the page as literal text or markup. Tokens in
+    ``literals`` (see :func:`literal_lookalikes`) are plain text.
     """
     stack: list[tuple[Placeholder | None, list[Piece]]] = [(None, [])]
     seen: set[int] = set()
     nesting: list[tuple[frozenset[str], str]] = []  # never-nested names open around the position
     position = 0
     for match in PLACEHOLDER.finditer(text):
+        if match.group(0) in literals:
+            continue
         _append_text(stack[-1][1], text[position : match.start()])
         position = match.end()
         closing, name, number, selfclosing = match.groups()
