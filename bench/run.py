@@ -254,12 +254,13 @@ def main() -> None:
     parser.add_argument("--memory-scaling", action="store_true", help="transkit's peak memory across corpus sizes")
     parser.add_argument("--scaling-n", default="1000,10000", help="sizes for --memory-scaling")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--transkit", help="the transkit command to time (default: this venv's)")
     args = parser.parse_args()
     wanted = [step.strip() for step in args.steps.split(",") if step.strip()]
     unknown = [step for step in wanted if step not in STEPS]
     if unknown or not wanted:
         parser.error(f"--steps: unknown step {unknown[0] if unknown else ''!r}; choose from {', '.join(STEPS)}")
-    transkit = shutil.which("transkit", path=str(Path(sys.executable).parent)) or "transkit"
+    transkit = args.transkit or shutil.which("transkit", path=str(Path(sys.executable).parent)) or "transkit"
     if args.memory_scaling:
         sizes = sorted({int(size) for size in args.scaling_n.split(",")})
         print(f"memory scaling: {sizes}; machine: {os.cpu_count()} cores; commit: {_commit()}", flush=True)

@@ -20,7 +20,7 @@ import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 TEMPORARY_SUFFIX = ".tmp"
 # Temporaries are named ".<file name>.<8 random characters>.tmp" (as mkstemp names them):
@@ -56,6 +56,21 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``path`` atomically from pieces (a large file need not be in memory at once)."""
+    try:
+        mode, exists = os.stat(path).st_mode & 0o777, True
+    except FileNotFoundError:
+        mode, exists = _NEW_FILE_MODE, False
+    temporary = _write_temporary(path, chunks, mode, exists=exists, flush=True)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
 def _read_with_mode(path: Path) -> tuple[bytes | None, int]:
     """The file's bytes and permission bits; (None, 0o644) when it does not exist.
 
@@ -81,8 +96,8 @@ def _read_all(descriptor: int, size: int) -> bytes:
         chunks.append(chunk)
 
 
-def _write_temporary(path: Path, data: bytes, mode: int, exists: bool, flush: bool) -> str:
-    """A hidden temporary next to ``path`` holding ``data``, with permissions ``mode``."""
+def _write_temporary(path: Path, data: bytes | Iterable[bytes], mode: int, exists: bool, flush: bool) -> str:
+    """A hidden temporary next to ``path`` holding ``data`` (or its pieces), with permissions ``mode``."""
     folder = os.path.dirname(path) or "."
     if not exists and folder not in _known_folders:
         os.makedirs(folder, exist_ok=True)
@@ -105,9 +120,10 @@ def _write_temporary(path: Path, data: bytes, mode: int, exists: bool, flush: bo
                 os.fchmod(descriptor, mode)  # exactly ``mode``, whatever the umask
             else:  # pragma: no cover - Windows
                 os.chmod(temporary, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(descriptor, view):]
+            for piece in [data] if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(descriptor, view):]
             if flush:
                 os.fsync(descriptor)
         finally:

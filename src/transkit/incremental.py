@@ -25,19 +25,19 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from . import __version__
 from .config import CONFIG_NAME, Config
-from .fsutil import write_if_changed
+from .fsutil import write_chunks
 from .layout import Article, catalog_path, output_path, template_path
 from .lock import GITIGNORE, STATE_FOLDER
 
 MANIFEST = Path(STATE_FOLDER) / "build-manifest.json"
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamps (FAT: 2 s)
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inputs:
     """What an article's pages are built from, in short: a digest of its files' fingerprints."""
 
@@ -113,33 +113,37 @@ class Manifest:
         articles = found.get("articles")
         return cls(path, settings, articles if isinstance(articles, dict) else {}, _digest(data))
 
+    # An entry, kept small (ten thousand articles, ten thousand entries):
+    # [inputs digest, "--lang" selection "tr,ru" ("" for all), pages "tr=fingerprint;ru=...", warnings]
+
     def fresh(self, config: Config, article: Article, inputs: Inputs, languages: tuple[str, ...]) -> list[str] | None:
         """The warnings to say again when the article's pages are up to date; None when it must be built."""
         entry = self.articles.get(article.slug)
-        if not isinstance(entry, dict) or entry.get("inputs") != inputs.digest or entry.get("languages") != list(languages):
+        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], list)):
             return None
-        pages = entry.get("pages")
-        if not isinstance(pages, dict) or set(pages) != set(entry["built"]):
+        digest, selection, pages, warnings = entry
+        if digest != inputs.digest or selection != ",".join(languages) or not isinstance(pages, str):
             return None
-        for lang, recorded in pages.items():
-            if recorded is None or page_fingerprint(output_path(config, lang, article.slug)) != recorded:
+        for page in filter(None, pages.split(";")):
+            lang, _, recorded = page.partition("=")
+            if page_fingerprint(output_path(config, lang, article.slug)) != recorded:
                 return None
-        warnings = entry.get("warnings")
-        return [str(w) for w in warnings] if isinstance(warnings, list) else None
+        return [str(warning) for warning in warnings]
+
+    def pages(self, slug: str) -> int:
+        """How many pages the article's entry records."""
+        return len([page for page in self.articles[slug][2].split(";") if page])
 
     def record(self, config: Config, article: Article, inputs: Inputs, languages: tuple[str, ...],
                built: list[str], warnings: list[str]) -> None:
         """After the article was built without errors or held-back languages."""
-        if inputs.newest >= self.racy_after:
+        pages = [(lang, page_fingerprint(output_path(config, lang, article.slug))) for lang in built]
+        if inputs.newest >= self.racy_after or any(found is None for _, found in pages):
             self.forget(article.slug)
             return
-        self.articles[article.slug] = {
-            "inputs": inputs.digest,
-            "languages": list(languages),
-            "built": built,
-            "pages": {lang: page_fingerprint(output_path(config, lang, article.slug)) for lang in built},
-            "warnings": warnings,
-        }
+        self.articles[article.slug] = [
+            inputs.digest, ",".join(languages), ";".join(f"{lang}={found}" for lang, found in pages), warnings,
+        ]
 
     def forget(self, slug: str) -> None:
         self.articles.pop(slug, None)
@@ -149,17 +153,35 @@ class Manifest:
             del self.articles[slug]
 
     def save(self) -> None:
-        data = json.dumps({"format": FORMAT, "settings": self.settings, "articles": self.articles},
-                          separators=(",", ":"), sort_keys=True).encode()
+        """Write the manifest (when it changed), streamed: no second copy of it in memory."""
+        document = {"format": FORMAT, "settings": self.settings, "articles": self.articles}
+        encoder = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
+        digest = hashlib.blake2b(digest_size=16)
+        for chunk in encoder.iterencode(document):
+            digest.update(chunk.encode())
         folder = self.path.parent
-        if _digest(data) == self.loaded or folder.is_symlink():  # (the lock refuses a symlinked state folder too)
+        if digest.hexdigest() == self.loaded or folder.is_symlink():  # (the lock refuses a symlinked folder too)
             return
         folder.mkdir(exist_ok=True)
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text(GITIGNORE, encoding="utf-8")
-        write_if_changed(self.path, data)
+        write_chunks(self.path, _buffered(encoder.iterencode(document)))
 
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _buffered(chunks: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """json's many small pieces as fewer, larger ones (one write each)."""
+    pending: list[str] = []
+    length = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(pending).encode()
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending).encode()

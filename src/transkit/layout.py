@@ -18,7 +18,7 @@ from .errors import SourceError
 TEMPLATES = "templates"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a project may have tens of thousands
 class Article:
     """One source HTML file of the project."""
 

@@ -227,11 +227,14 @@ def build_project(
     """
     articles = find_articles(config, only)
     manifest = Manifest.load(config, settings_fingerprint(config, include_fuzzy, draft))
-    inputs = {article.slug: input_fingerprint(config, article) for article in articles}
+    inputs = {}  # of the articles to build
     replay = {}  # articles whose pages are up to date: the warnings their build printed
     for article in articles:
-        warnings = manifest.fresh(config, article, inputs[article.slug], languages)
-        if warnings is not None:
+        found = input_fingerprint(config, article)
+        warnings = manifest.fresh(config, article, found, languages)
+        if warnings is None:
+            inputs[article.slug] = found
+        else:
             replay[article.slug] = warnings
     work = functools.partial(_build_article_into, config, languages, include_fuzzy, draft)
     built = _each_article(work, [a for a in articles if a.slug not in replay], jobs)
@@ -241,7 +244,7 @@ def build_project(
         for article in articles:
             if article.slug in replay:  # up to date: say what its build said
                 report.warnings.extend(replay[article.slug])
-                report.unchanged += len(manifest.articles[article.slug]["built"])
+                report.unchanged += manifest.pages(article.slug)
                 continue
             part = next(built)
             report.absorb(part)

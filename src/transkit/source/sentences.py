@@ -166,6 +166,8 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
     start, end = _content_bounds(text)
     if start == end:
         return []
+    if _CANDIDATE.search(text) is None:  # no sentence end followed by more text: one sentence
+        return [(start, end)]
     rules = _RULES.get(_base_language(lang), _GENERIC_RULES)
     spans: list[tuple[int, int]] = []
     for gap_start, gap_end in _sentence_gaps(text, start, rules):
