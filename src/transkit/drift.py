@@ -85,7 +85,7 @@ from .catalog.pofile import read_catalog
 from .config import Config
 from .errors import PlaceholderError
 from .layout import catalog_path, find_articles
-from .source.inline import PLACEHOLDER, Placeholder, parse_translation, placeholders_of
+from .source.inline import PLACEHOLDER, parse_translation, placeholders_of
 
 THRESHOLD = 0.5
 MOVED_THRESHOLD = 0.8

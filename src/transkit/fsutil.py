@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path

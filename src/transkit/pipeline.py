@@ -16,7 +16,7 @@ from typing import Iterator, Sequence
 from . import publish
 from .build import build_page
 from .catalog.model import Catalog
-from .catalog.pofile import format_catalog, plural_forms, read_catalog
+from .catalog.pofile import format_catalog, head_header_value, plural_forms, read_catalog
 from .catalog.sync import SOURCE_HASH, is_current, make_template, merge
 from .config import Config
 from .errors import TranskitError
@@ -175,20 +175,11 @@ def _up_to_date(config: Config, article: Article, pot: Path, digest: str) -> boo
     head = read_head(pot)
     if not is_current(head, digest):
         return False
-    language = _header_value(head, "X-Transkit-Source-Language") or config.source_language
+    language = head_header_value(head, "X-Transkit-Source-Language") or config.source_language
     return all(
         is_current(read_head(catalog_path(config, lang, article.slug)), digest)
         for lang in target_languages(config, language)
     )
-
-
-def _header_value(head: str, name: str) -> str:
-    marker = f'"{name}: '
-    start = head.find(marker)
-    if start < 0:
-        return ""
-    end = head.find('\\n"', start)
-    return head[start + len(marker) : end] if end > 0 else ""
 
 
 def _emit(path: Path, data: bytes, check: bool, report: Report) -> None:
@@ -265,7 +256,7 @@ def build_project(
 
 def _built_languages(config: Config, article: Article, languages: tuple[str, ...]) -> list[str]:
     """The languages whose page a build of the article (without held-back ones) wrote."""
-    language = _header_value(read_head(template_path(config, article.slug)), "X-Transkit-Source-Language")
+    language = head_header_value(read_head(template_path(config, article.slug)), "X-Transkit-Source-Language")
     return [lang for lang in target_languages(config, language) if not languages or lang in languages]
 
 
@@ -282,7 +273,7 @@ def _build_article(
     data = article.source.read_bytes()
     pot = template_path(config, article.slug)
     head = read_head(pot)
-    language = _header_value(head, "X-Transkit-Source-Language") or None
+    language = head_header_value(head, "X-Transkit-Source-Language") or None
     if language is None or SOURCE_HASH not in head:
         raise TranskitError(f"{pot}: no template for {article.reference(config)}; run 'transkit sync' first")
     catalogs = {}  # every target language's catalog, read once: the policy counts them all

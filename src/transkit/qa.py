@@ -35,7 +35,7 @@ from .glossary import Glossary, contains_verbatim, find_forbidden, find_phrase, 
 from .languages import language_name
 from .layout import catalog_path, find_articles, template_path
 from .prefill import is_machine_draft
-from .source.inline import PLACEHOLDER, Placeholder, parse_translation, placeholders_of
+from .source.inline import PLACEHOLDER, parse_translation, placeholders_of
 
 ERROR = "error"
 WARNING = "warning"

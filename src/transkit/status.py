@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .catalog.model import Catalog, Entry
-from .catalog.pofile import parse_catalog
+from .catalog.pofile import head_header_value, parse_catalog, read_catalog_text
 from .catalog.sync import SOURCE_HASH, is_current
 from .config import Config
-from .errors import CatalogError, TranskitError
+from .errors import TranskitError
 from .fsutil import read_head
 from .layout import Article, catalog_path, find_articles, target_languages, template_path
 from .parallel import map_chunks
@@ -282,17 +282,7 @@ def count_text(text: str, path: str = "<string>", words: dict[str, int] | None =
 
 def count_file(path: Path, words: dict[str, int] | None = None) -> Counts:
     """Counts of one PO/POT file; a broken file raises a one-line :class:`CatalogError`."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        from .catalog.pofile import read_catalog
-
-        return count_catalog(read_catalog(path))  # raises the parser's message with the line
-    return count_text(text, str(path), words)
+    return count_text(read_catalog_text(path), str(path), words)
 
 
 # =========================================================================== project status
@@ -367,7 +357,7 @@ def _article_rows(config: Config, article: Article, languages: tuple[str, ...], 
     digest = source_hash(data, config.extraction_settings)
     pot = template_path(config, article.slug)
     head = read_head(pot)
-    language = _header_value(head, "X-Transkit-Source-Language")
+    language = head_header_value(head, "X-Transkit-Source-Language")
     template_counts: Counts | None = None
     if not language or SOURCE_HASH not in head:
         template_counts, language = _counts_from_source(config, article, data)
@@ -396,15 +386,6 @@ def _counts_from_source(config: Config, article: Article, data: bytes) -> tuple[
     for msgid in dict.fromkeys(s.msgid for s in document.segments):
         total = total + Counts.of("untranslated", word_count(msgid))
     return total, document.language
-
-
-def _header_value(head: str, name: str) -> str:
-    marker = f'"{name}: '
-    start = head.find(marker)
-    if start < 0:
-        return ""
-    end = head.find('\\n"', start)
-    return head[start + len(marker) : end] if end > 0 else ""
 
 
 # =========================================================================== totals and sorting

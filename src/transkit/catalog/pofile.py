@@ -79,6 +79,11 @@ __all__ = [
 
 def read_catalog(path: Path) -> Catalog:
     """Read and parse a PO/POT file; every problem is a one-line CatalogError."""
+    return parse_catalog(read_catalog_text(path), str(path))
+
+
+def read_catalog_text(path: Path) -> str:
+    """A catalog file's text; unreadable or non-UTF-8 files are one-line CatalogErrors."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -91,7 +96,17 @@ def read_catalog(path: Path) -> Catalog:
             f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
             "transkit reads and writes UTF-8 catalogs only"
         ) from exc
-    return parse_catalog(text, str(path))
+    return text
+
+
+def head_header_value(head: str, name: str) -> str:
+    """A header field read from a catalog's first bytes (see ``fsutil.read_head``), without parsing it."""
+    marker = f'"{name}: '
+    start = head.find(marker)
+    if start < 0:
+        return ""
+    end = head.find('\\n"', start)
+    return head[start + len(marker) : end] if end > 0 else ""
 
 
 def parse_catalog(text: str, path: str = "<string>") -> Catalog:

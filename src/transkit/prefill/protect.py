@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import PlaceholderError
-from ..source.inline import PLACEHOLDER, Placeholder, parse_translation, placeholders_of
+from ..source.inline import PLACEHOLDER, parse_translation, placeholders_of
 
 TOKEN = re.compile(r"⟦(\d+)⟧")
 OPEN, CLOSE = "⟦", "⟧"

@@ -22,7 +22,7 @@ from lxml.cssselect import CSSSelector
 
 from ..config import primary_language
 from ..errors import SourceError
-from .inline import PLACEHOLDER, Atomic, Paired, Piece, Placeholder, normalize_spaces
+from .inline import PLACEHOLDER, Atomic, Piece, Placeholder, normalize_spaces
 from .sentences import ATOMIC, CLOSE, OPEN, sentence_spans
 
 EXTRACTOR_VERSION = "3"  # bump whenever extraction or catalog layout changes
