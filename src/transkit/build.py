@@ -90,7 +90,7 @@ class _Translator:
             self.translated += 1
             return KEEP_SOURCE
         try:
-            pieces = parse_translation(entry.msgstr, placeholders, literal_lookalikes(msgid, placeholders))
+            pieces = _parse(entry.msgstr, msgid, placeholders)
         except PlaceholderError as exc:
             where = f"{self.catalog_path}:{entry.line}" if entry.line else str(self.catalog_path)
             self.warnings.append(f"{where}: {exc}; the source text is used instead")
@@ -99,6 +99,21 @@ class _Translator:
         if self.mark_drafts and entry.fuzzy:
             return (Paired(Placeholder(0, "span", True, _draft_marker(entry)), pieces),)
         return pieces
+
+
+def _parse(msgstr: str, msgid: str, placeholders: dict[int, Placeholder]) -> tuple[Piece, ...]:
+    """``parse_translation``; source text that looks like a placeholder is looked for only when needed.
+
+    A lookalike never shares a number with a real placeholder (see
+    ``source.html._segment``), so the plain parse fails whenever one is present.
+    """
+    try:
+        return parse_translation(msgstr, placeholders)
+    except PlaceholderError:
+        literals = literal_lookalikes(msgid, placeholders)
+        if not literals:
+            raise
+        return parse_translation(msgstr, placeholders, literals)
 
 
 MT_ANNOTATOR = "urn:transkit:prefill"

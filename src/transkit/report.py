@@ -264,15 +264,6 @@ def _page_href(language: str, slug: str, report: Path) -> str:
 # =========================================================================== the report
 
 
-@dataclass(frozen=True)
-class StaleItem:
-    """A stale entry to show: current source, the source it was translated from, the translation."""
-
-    msgid: str
-    previous: str | None
-    msgstr: str
-
-
 def write_report(
     config: Config, output: Path, languages: tuple[str, ...] = (), only: tuple[str, ...] = (), pages: bool = True
 ) -> list[Path]:

@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 from ..drift import carry_over as drift_carry_over
 from ..source.html import Document, Segment
 from .model import Catalog, Entry
+from .pofile import head_header_value
 
 SOURCE_HASH = "X-Transkit-Source"
 GENERATOR = "transkit"
@@ -175,10 +176,10 @@ def _retire(entry: Entry) -> Entry:
 
 
 def _catalog_comments(template: Catalog, language: str) -> tuple[str, ...]:
-    source = template.header_comments[0].removeprefix("Template for ").rstrip(".") if template.header_comments else ""
-    return (f"Translation of {source} into '{language}'.", "Maintained with transkit: edit msgstr lines only.")
+    slug = template.header("Project-Id-Version")
+    return (f"Translation of article '{slug}' into '{language}'.", "Maintained with transkit: edit msgstr lines only.")
 
 
 def is_current(catalog_head: str, source_hash: str) -> bool:
     """Cheap check on the first bytes of a catalog: was it synced from this source?"""
-    return f'"{SOURCE_HASH}: {source_hash}\\n"' in catalog_head
+    return bool(source_hash) and head_header_value(catalog_head, SOURCE_HASH) == source_hash
