@@ -46,12 +46,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     if batch is not None:
         batch.stage(path, temporary)
         return True
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
+    _install(temporary, path)
     return True
 
 
@@ -62,6 +57,11 @@ def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     except FileNotFoundError:
         mode, exists = _NEW_FILE_MODE, False
     temporary = _write_temporary(path, chunks, mode, exists=exists, flush=True)
+    _install(temporary, path)
+
+
+def _install(temporary: str, path: Path) -> None:
+    """Put a flushed temporary in place atomically and make the rename durable."""
     try:
         os.replace(temporary, path)
     except BaseException:
