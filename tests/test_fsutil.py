@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,21 @@ def test_write_only_when_changed_keeping_permissions(tmp_path: Path) -> None:
     assert path.stat().st_mtime_ns == 1_000_000_000
     assert write_if_changed(path, b"two") is True
     assert path.read_bytes() == b"two" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert hidden(tmp_path) == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o000])
+def test_new_files_get_0644_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    """The umask is read once per process, so each umask runs in a fresh interpreter."""
+    script = (
+        "import os, sys; from pathlib import Path; from transkit.fsutil import read_bytes, write_if_changed\n"
+        f"os.umask({umask}); p = Path(sys.argv[1]); write_if_changed(p, b'x'); os.chmod(p, 0o640); "
+        "write_if_changed(p, b'y'); assert read_bytes(p) == b'y'\n"
+        "write_if_changed(p.with_name('new.po'), b'z')"
+    )
+    subprocess.run([sys.executable, "-c", script, str(tmp_path / "old.po")], check=True)
+    assert stat.S_IMODE((tmp_path / "old.po").stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "new.po").stat().st_mode) == 0o644
     assert hidden(tmp_path) == []
 
 

@@ -13,6 +13,7 @@ run removes (:func:`remove_stale_temporaries`).
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import re
@@ -70,6 +71,15 @@ def _install(temporary: str, path: Path) -> None:
     _sync_folder(path.parent)
 
 
+def read_bytes(path: Path | str) -> bytes:
+    """A whole file's bytes: Path.read_bytes without its buffering layer (half the system calls)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        return _read_all(descriptor, os.fstat(descriptor).st_size)
+    finally:
+        os.close(descriptor)
+
+
 def _read_with_mode(path: Path) -> tuple[bytes | None, int]:
     """The file's bytes and permission bits; (None, 0o644) when it does not exist.
 
@@ -106,7 +116,7 @@ def _write_temporary(path: Path, data: bytes | Iterable[bytes], mode: int, exist
     while True:
         temporary = os.path.join(folder, f".{name}.{''.join(random.choices(_NAME_CHARACTERS, k=8))}{TEMPORARY_SUFFIX}")
         try:
-            descriptor = os.open(temporary, flags, 0o600)
+            descriptor = os.open(temporary, flags, mode if _umask_keeps(mode) else 0o600)
             break
         except FileExistsError:  # pragma: no cover - 37^8 names
             continue
@@ -115,10 +125,11 @@ def _write_temporary(path: Path, data: bytes | Iterable[bytes], mode: int, exist
             os.makedirs(folder, exist_ok=True)
     try:
         try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(descriptor, mode)  # exactly ``mode``, whatever the umask
-            else:  # pragma: no cover - Windows
-                os.chmod(temporary, mode)
+            if not _umask_keeps(mode):  # exactly ``mode``, whatever the umask
+                if hasattr(os, "fchmod"):
+                    os.fchmod(descriptor, mode)
+                else:  # pragma: no cover - Windows
+                    os.chmod(temporary, mode)
             for piece in [data] if isinstance(data, bytes) else data:
                 view = memoryview(piece)
                 while view:
@@ -131,6 +142,23 @@ def _write_temporary(path: Path, data: bytes | Iterable[bytes], mode: int, exist
         Path(temporary).unlink(missing_ok=True)
         raise
     return temporary
+
+
+@functools.cache
+def _umask_keeps(mode: int) -> bool:
+    """True when a file created with ``mode`` gets exactly ``mode`` (the umask clears none of its bits).
+
+    Then no chmod is needed after creating it. The umask is read from
+    /proc (setting it to read it back would race with other threads).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return not int(line.split()[1], 8) & mode
+    except (OSError, ValueError):
+        pass
+    return False
 
 
 Staged = list[tuple[Path, str]]  # (path, the temporary that will replace it)

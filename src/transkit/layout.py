@@ -35,6 +35,7 @@ def find_articles(config: Config, only: tuple[str, ...] = ()) -> list[Article]:
 
     ``only`` restricts to the given slugs; an unknown one is an error.
     """
+    _plain_folders.clear()
     root = config.sources
     if not root.is_dir():
         raise SourceError(f"{root}: sources folder does not exist (see 'transkit init')")
@@ -86,16 +87,26 @@ def _may_leave(folder: Path, relative: str) -> bool:
     was most of the time of a sync with nothing to do.
     """
     current = str(folder)
-    for name in relative.split("/"):
+    names = relative.split("/")
+    for index, name in enumerate(names):
         if name in ("", ".", ".."):
             return True
         current = os.path.join(current, name)
+        if current in _plain_folders:
+            continue
         try:
             if stat.S_ISLNK(os.lstat(current).st_mode):
                 return True
         except OSError:
             return False  # the rest does not exist (yet): nothing below can be a link
+        if index < len(names) - 1:
+            _plain_folders.add(current)
     return False
+
+
+# Folders seen not to be symlinks since the articles were last listed: every
+# command lists them first, so a link made between two commands is still seen.
+_plain_folders: set[str] = set()
 
 
 def template_path(config: Config, slug: str) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -19,8 +20,17 @@ from .catalog.model import Catalog
 from .catalog.pofile import format_catalog, head_header_value, plural_forms, read_catalog
 from .catalog.sync import SOURCE_HASH, is_current, make_template, merge
 from .config import Config
-from .errors import TranskitError
-from .fsutil import Staged, WriteBatch, batched_writes, commit_staged, discard_staged, read_head, write_if_changed
+from .errors import SourceError, TranskitError
+from .fsutil import (
+    Staged,
+    WriteBatch,
+    batched_writes,
+    commit_staged,
+    discard_staged,
+    read_bytes,
+    read_head,
+    write_if_changed,
+)
 from .incremental import Manifest, input_fingerprint, settings_fingerprint
 from .layout import Article, catalog_path, find_articles, output_path, target_languages, template_path
 from .parallel import keep_traceback, map_chunks, restore_traceback
@@ -136,7 +146,7 @@ def sync_project(
     skipped = 0
     for article in find_articles(config, only):
         try:
-            current = _up_to_date(config, article, template_path(config, article.slug), _source_digest(config, article))
+            current = _up_to_date(config, article, template_path(config, article.slug))
         except TranskitError:
             current = False  # reported in its turn by _sync_article
         if current:
@@ -148,31 +158,37 @@ def sync_project(
     return report
 
 
-def _source_digest(config: Config, article: Article) -> str:
-    return source_hash(article.source.read_bytes(), config.extraction_settings)
+def read_source(path: Path) -> bytes:
+    """A source file's bytes; a file that cannot be read is a one-line SourceError."""
+    try:
+        return read_bytes(path)
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def _sync_article(config: Config, check: bool, article: Article, report: Report, known_stale: bool = False) -> None:
-    data = article.source.read_bytes()
-    digest = source_hash(data, config.extraction_settings)
     pot = template_path(config, article.slug)
-    if not known_stale and _up_to_date(config, article, pot, digest):
+    if not known_stale and _up_to_date(config, article, pot):
         report.skipped += 1
         return
+    data = read_source(article.source)
     document = extract(data, article.source, walk_options(config), config.source_language, config.extraction_settings)
     template = make_template(document, article.slug, article.reference(config))
     outputs: list[tuple[Path, Catalog]] = [(pot, template)]
     for lang in target_languages(config, document.language):
         path = catalog_path(config, lang, article.slug)
-        previous = read_catalog(path) if path.exists() else None
+        previous = read_catalog(path) if os.path.lexists(path) else None
         outputs.append((path, merge(template, previous, lang, plural_forms(lang))))
     for path, catalog in outputs:
         _emit(path, format_catalog(catalog).encode("utf-8"), check, report)
 
 
-def _up_to_date(config: Config, article: Article, pot: Path, digest: str) -> bool:
-    """True when the template and every catalog already record this source hash (no parsing needed)."""
+def _up_to_date(config: Config, article: Article, pot: Path) -> bool:
+    """True when the template and every catalog already record the source's hash (no parsing needed)."""
     head = read_head(pot)
+    if SOURCE_HASH not in head:  # no template yet (a first sync): no need to hash the source
+        return False
+    digest = source_hash(read_source(article.source), config.extraction_settings)
     if not is_current(head, digest):
         return False
     language = head_header_value(head, "X-Transkit-Source-Language") or config.source_language
@@ -270,7 +286,7 @@ def _build_article(
     config: Config, article: Article, languages: tuple[str, ...], include_fuzzy: bool, report: Report,
     draft: bool = False,
 ) -> None:
-    data = article.source.read_bytes()
+    data = read_source(article.source)
     pot = template_path(config, article.slug)
     head = read_head(pot)
     language = head_header_value(head, "X-Transkit-Source-Language") or None
