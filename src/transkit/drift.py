@@ -71,6 +71,7 @@ the joined translations and ``transkit: merged from N segments; …``.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import json
 import re
@@ -400,6 +401,11 @@ def _increasing_run(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return run[::-1]
 
 
+@functools.lru_cache(maxsize=4)  # an article's catalogs usually share their msgids: each language asks the same
+def _align_cached(old: tuple[str, ...], new: tuple[str, ...], settled: frozenset[str]) -> tuple[Link, ...]:
+    return align(old, new, settled)
+
+
 def align(old: Sequence[str], new: Sequence[str], settled: Iterable[str] = ()) -> tuple[Link, ...]:
     """Where each changed new segment came from (see the module docstring).
 
@@ -446,6 +452,7 @@ class Change:
         return "+".join(self.kinds) if self.kinds else "none"
 
 
+@functools.lru_cache(maxsize=1024)  # pure, and asked again for each language of an article
 def classify(old: str, new: str) -> Change:
     """Classify each changed place; any non-trivial one makes the whole change an ``edit``."""
     found = hunks(old, new)
@@ -627,7 +634,7 @@ def carry_over(template: Catalog, old: Catalog) -> dict[str, Entry]:
         return {}
     settled = {e.msgid for e in old.entries if e.obsolete and e.msgctxt is None}
     proposals: dict[str, Entry] = {}
-    for link in align([e.msgid for e in live], [e.msgid for e in fresh], settled):
+    for link in _align_cached(tuple(e.msgid for e in live), tuple(e.msgid for e in fresh), frozenset(settled)):
         sources = [live[i] for i in link.old]
         targets = [fresh[j] for j in link.new]
         for entry in _carry(link.kind, sources, targets):
