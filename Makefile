@@ -26,7 +26,7 @@ test: $(STAMP)
 
 ## bench: transkit and translate-toolkit side by side on a generated corpus (BENCH_N=1000)
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --n $${BENCH_N:-1000}
+	$(BIN)/python bench/run.py --n $${BENCH_N:-1000} $(BENCH_ARGS)
 
 clean:
 	rm -rf build .pytest_cache .hypothesis
