@@ -84,13 +84,14 @@ class _Translator:
     def __call__(self, msgid: str, placeholders: dict[int, Placeholder]) -> tuple[Piece, ...] | object | None:
         self.segments += 1
         entry = self.entries.get(msgid)
-        if entry is None or not entry.msgstr or (entry.fuzzy and not self.include_fuzzy):
+        if entry is None or not entry.msgstr or (not self.include_fuzzy and entry.fuzzy):
             return None
-        if entry.msgstr == msgid:
+        msgstr = entry.msgstr
+        if msgstr == msgid:
             self.translated += 1
             return KEEP_SOURCE
         try:
-            pieces = _parse(entry.msgstr, msgid, placeholders)
+            pieces = _parse(msgstr, msgid, placeholders)
         except PlaceholderError as exc:
             where = f"{self.catalog_path}:{entry.line}" if entry.line else str(self.catalog_path)
             self.warnings.append(f"{where}: {exc}; the source text is used instead")
@@ -179,9 +180,10 @@ def build_page(
     apply_translations([u for u in units if isinstance(u, AttributeUnit)], translator)
     texts = [u for u in units if not isinstance(u, AttributeUnit)]
     # No draft <span> where an element cannot be: <title> (and <option>) hold text only.
-    fell_back = apply_translations([u for u in texts if not _holds_markup(u.container)], translator)
+    text_only = _text_only(page)
+    fell_back = apply_translations([u for u in texts if u.container in text_only], translator)
     translator.mark_drafts = policy.mark_drafts
-    fell_back += apply_translations([u for u in texts if _holds_markup(u.container)], translator)
+    fell_back += apply_translations([u for u in texts if u.container not in text_only], translator)
     _mark_fallbacks(page, fell_back)
     _set_language(page, target)
     _apply_policy(page, policy)
@@ -201,9 +203,12 @@ def _mark_fallbacks(page: ParsedPage, units: list[TextUnit]) -> None:
 TEXT_ONLY = frozenset({"title", "option", "optgroup", "textarea"})
 
 
-def _holds_markup(container: Any) -> bool:
-    """False inside elements whose content is text only: a <span> there would show as literal text."""
-    return container.tag not in TEXT_ONLY and not any(a.tag in TEXT_ONLY for a in container.iterancestors())
+def _text_only(page: ParsedPage) -> set[Any]:
+    """The elements whose content is text only, and everything in them: a <span> there would show as literal text.
+
+    (One look for the few such elements per page, rather than each unit's ancestors.)
+    """
+    return {node for element in page.tree.getroot().iter(*TEXT_ONLY) for node in element.iter()}
 
 
 def _in_body(element: Any) -> bool:

@@ -292,9 +292,9 @@ def _build_article(
     language = head_header_value(head, "X-Transkit-Source-Language") or None
     if language is None or SOURCE_HASH not in head:
         raise TranskitError(f"{pot}: no template for {article.reference(config)}; run 'transkit sync' first")
+    paths = {lang: catalog_path(config, lang, article.slug) for lang in target_languages(config, language)}
     catalogs = {}  # every target language's catalog, read once: the policy counts them all
-    for lang in target_languages(config, language):
-        path = catalog_path(config, lang, article.slug)
+    for lang, path in paths.items():
         if path.exists():
             catalogs[lang] = read_catalog(path)
     decisions = publish.decide(config, article, language, include_fuzzy, catalogs)
@@ -314,7 +314,7 @@ def _build_article(
             report.held_back.append(publish.held_back(decision, out, out.exists()))
             out.unlink(missing_ok=True)
             continue
-        path = catalog_path(config, lang, article.slug)
+        path = paths[lang]
         catalog = catalogs.get(lang, Catalog())
         walked = walked or walk_page(data, article.source, walk_options(config), config.source_language, len(built))
         result = build_page(

@@ -5,7 +5,9 @@ catalog as the scanner + polib path, line numbers included, or give up (None)
 — never a different answer — for well-formed catalogs and for every
 mutation of them, broken ones included. Wrapping: ``_simple_linebreaks``
 (looks only near each line's limit) must find the same breaks as the full
-pass over every break opportunity.
+pass over every break opportunity; ``_breaks`` (fit checks, printable ASCII,
+one-byte codecs instead of the code table) the same as ``_width_linebreaks``;
+``_wrapped`` (one pass where there were two) the same lines as before.
 """
 
 from __future__ import annotations
@@ -156,3 +158,92 @@ def test_local_line_breaking_is_the_full_pass() -> None:
 def test_ascii_codes_are_the_unicode_table() -> None:
     text = "".join(chr(code) for code in range(128))
     assert text.encode("ascii").translate(pofile._ASCII_CODES).decode("latin-1") == text.translate(pofile._CODES)
+
+
+# Pieces that reach every branch of _breaks: printable ASCII, one-byte-codec text, wide and
+# combining characters, controls and mandatory breaks, regional indicators, escapes.
+WRAP_PIECES = TOKENS + [p[i:i + 20] for p in PARAGRAPHS for i in range(0, 200, 20)] + [
+    "\x01", "\x7f", "\x0b", "\x0c", "\r", "\u2028", "\u0085", "\u200d", "\u05d0", "\\n", "\\\"", "\\\\",
+    "中文中文中文", "ｶﾀｶﾅ", "🇺🇦🇺🇦", "\u0301", "\ud7a3", "Ωμέγα ", "Żółć ", "ß ", "\u0080", "\U0001f600",
+]
+
+
+def test_text_codes_are_the_unicode_table() -> None:
+    """The one-byte codecs map each character they encode to its own code, and only those."""
+    for codec, table in pofile._CODEPAGES:
+        for code in range(0x10000):
+            character = chr(code)
+            try:
+                data = character.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            assert len(data) == 1 and data.decode(codec) == character, (codec, code)
+            assert chr(table[data[0]]) == character.translate(pofile._CODES), (codec, code)
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice(WRAP_PIECES) for _ in range(rng.randint(1, 30)))
+        assert pofile._text_codes(text) == text.translate(pofile._CODES).encode("latin-1"), text
+
+
+def test_breaks_fast_paths_are_the_full_pass() -> None:
+    """_breaks (fit checks, printable ASCII, bytes) == _width_linebreaks (checked against libunistring)."""
+    rng = random.Random(5)
+    for _ in range(6000):
+        text = "".join(rng.choice(WRAP_PIECES) for _ in range(rng.randint(0, 40)))
+        glued = frozenset(i for i in range(len(text)) if rng.random() < 0.05) if rng.random() < 0.5 else frozenset()
+        width = rng.choice([1, 5, 20, 40, 72, 73, 76, 77, 2**31 - 3])
+        cache: list[bytes] = []
+        for startcol in rng.sample([0, 6, 7, 8, 30], 2):  # the second call reuses the cached codes
+            expected = pofile._width_linebreaks(text, glued, width, startcol)
+            assert pofile._breaks(text, glued, width, startcol, cache) == expected, (text, glued, width, startcol)
+
+
+def reference_wrap(prefix: str, keyword: str, value: str, wrap: bool) -> tuple[str, ...]:
+    """_wrapped's lines as first written: the exact pass, at the keyword's column and again at 0."""
+    width = (pofile.PAGE_WIDTH if wrap else pofile._NO_WRAP_WIDTH) - 1 - (len(prefix) + 1)
+    first_startcol = len(keyword) + 1
+    portions = pofile._portions(value)
+    lines: list[str] = []
+    first = True
+    for index, portion in enumerate(portions):
+        text, glued = pofile._escape(portion)
+        startcol = first_startcol if first else 0
+        breaks = pofile._width_linebreaks(text, glued, width, startcol)
+        if first and text and (index + 1 < len(portions) or startcol > width or breaks):
+            lines.append(f'{prefix}{keyword} ""')
+            first = False
+            breaks = pofile._width_linebreaks(text, glued, width, 0)
+        head = f"{prefix}{keyword} " if first else prefix
+        start = 0
+        for cut in breaks:
+            lines.append(f'{head}"{text[start:cut]}"')
+            head, start = prefix, cut
+        lines.append(f'{head}"{text[start:]}"')
+        first = False
+    return tuple(lines)
+
+
+def test_wrapping_is_the_reference() -> None:
+    """One exact pass where the original made two: same lines for every kind of string."""
+    rng = random.Random(9)
+    for _ in range(5000):
+        value = "".join(rng.choice(WRAP_PIECES) for _ in range(rng.randint(0, 40)))
+        if rng.random() < 0.3:  # lengths around the first line's limit
+            value = "".join(rng.choice("ab c.d-") for _ in range(rng.randint(60, 80)))
+        prefix = rng.choice(["", "#~ ", "#| ", "#~| "])
+        keyword = rng.choice(["msgid", "msgstr", "msgctxt"])
+        wrap = rng.random() < 0.9
+        expected = "".join(line + "\n" for line in reference_wrap(prefix, keyword, value, wrap))
+        assert pofile._wrapped.__wrapped__(prefix, keyword, value, wrap) == expected, (prefix, keyword, value, wrap)
+
+
+def test_entry_from_is_the_constructor() -> None:
+    """_fast_parse builds entries without the frozen __init__: that must stay the same as calling it."""
+    import dataclasses
+
+    fields = {field.name: f"v-{field.name}" for field in dataclasses.fields(Entry)}
+    made = pofile._entry_from(dict(fields))
+    assert made == Entry(**fields) and vars(made) == vars(Entry(**fields))  # type: ignore[arg-type]
+    assert "__post_init__" not in vars(Entry) and "__slots__" not in vars(Entry)
+    read = pofile._fast_parse(pofile.format_catalog(representative_catalog()))
+    assert read is not None and all(set(vars(entry)) == set(fields) for entry in read.entries)

@@ -135,6 +135,20 @@ def test_make_template_orders_by_first_appearance_and_cites_every_line() -> None
     ]
 
 
+
+def test_template_entry_of_one_segment_is_the_merged_form() -> None:
+    """The single-occurrence shortcut gives what merging one segment's kinds, notes and lines gives."""
+    from transkit.catalog.sync import _template_entry
+    from transkit.source.html import Segment
+
+    segment = Segment("One.", "li", 7, ("Note a", "Note b", "Note a"))
+    twice = _template_entry("One.", [segment, segment], "sources/a.html")  # the general path
+    assert _template_entry("One.", [segment], "sources/a.html") == twice
+    assert twice.extracted_comments == ("li", "Note a", "Note b") and twice.references == ("sources/a.html:7",)
+    bare = Segment("Two.", "p", 3)
+    assert _template_entry("Two.", [bare], "r") == _template_entry("Two.", [bare, bare], "r")
+
+
 # --------------------------------------------------------------------------- nothing is ever lost (property)
 
 WORDS = st.sampled_from("the council met on monday approved budget critics plan reckless moscow beijing talks energy".split())

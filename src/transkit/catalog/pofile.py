@@ -547,8 +547,7 @@ def _fast_run(prefix: str) -> str:
     return rf"{_FAST_STRING}(?:\n{prefix}{_FAST_STRING})*"
 
 
-_FAST_ENTRY = re.compile(
-    r"(?P<comments>(?:#(?:[ .:][^\n]*|, [^\n]*|,)?\n)*)"
+_FAST_MESSAGE = (
     r"(?:"
     rf"(?:#\| msgctxt (?P<pctx>{_fast_run('#[|] ')})\n)?"
     rf"(?:#\| msgid (?P<pid>{_fast_run('#[|] ')})\n)?"
@@ -563,7 +562,18 @@ _FAST_ENTRY = re.compile(
     rf"#~ msgstr (?P<ostr>{_fast_run('#~ ')})"
     r")(?:\n+|\Z)"
 )
-_FAST_GROUPS = ("comments", "pctx", "pid", "ctx", "id", "str", "opctx", "opid", "octx", "oid", "ostr")
+# Comment lines in the order gettext writes them, one group per kind (most entries) ...
+_FAST_ORDERED_ENTRY = re.compile(
+    r"(?P<translator>(?:#(?: [^\n]*)?\n)*)"
+    r"(?P<extracted>(?:#\.[^\n]*\n)*)"
+    r"(?P<references>(?:#:[^\n]*\n)*)"
+    r"(?P<flags>(?:#,(?: [^\n]*)?\n)*)"
+    + _FAST_MESSAGE
+)
+# ... or the same kinds of lines in any order.
+_FAST_ENTRY = re.compile(r"(?P<comments>(?:#(?:[ .:][^\n]*|, [^\n]*|,)?\n)*)" + _FAST_MESSAGE)
+_FAST_COMMENT_GROUPS = ("translator", "extracted", "references", "flags")
+_FAST_STRING_GROUPS = ("pctx", "pid", "ctx", "id", "str", "opctx", "opid", "octx", "oid", "ostr")
 # CR and the characters str.splitlines() breaks at (polib's reading differs there), the stand-ins.
 _FAST_REFUSED = "\r" + _OTHER_LINE_BREAKS + _STAND_INS
 _FAST_UNESCAPE_RE = re.compile(r'\\([ntrvbf"\\])')
@@ -576,10 +586,11 @@ def _fast_raw(run: str, prefix: str) -> str:
     return raw.replace(f'"\n{prefix}"', "") if "\n" in raw else raw
 
 
-def _fast_value(run: str | None, prefix: str) -> str | None:
-    if run is None:
-        return None
-    raw = _fast_raw(run, prefix)
+def _fast_value(run: str, prefix: str) -> str:
+    """The value of a string run (_fast_raw, unescaped)."""
+    raw = run[1:-1]
+    if "\n" in raw:
+        raw = raw.replace(f'"\n{prefix}"', "")
     if "\\" not in raw:
         return raw
     return _FAST_UNESCAPE_RE.sub(lambda match: _FAST_UNESCAPES[match.group(1)], raw)
@@ -589,16 +600,21 @@ def _fast_parse(text: str) -> Catalog | None:
     """The catalog, or None when the careful path must decide."""
     if any(character in text for character in _FAST_REFUSED):  # faster than a regex
         return None
-    match_entry, count = _FAST_ENTRY.match, text.count
+    match_ordered, match_any, count = _FAST_ORDERED_ENTRY.match, _FAST_ENTRY.match, text.count
     entries: list[Entry] = []
     seen: set[tuple[str | None, str]] = set()
     header: Catalog | None = None
     position, line, end = 0, 1, len(text)
     while position < end:
-        match = match_entry(text, position)
-        if match is None:
-            return None
-        comments, pctx, pid, ctx, msgid, msgstr, opctx, opid, octx, oid, ostr = match.group(*_FAST_GROUPS)
+        match = match_ordered(text, position)
+        if match is not None:
+            translator, extracted, references, flags = _fast_ordered_comments(*match.group(*_FAST_COMMENT_GROUPS))
+        else:
+            match = match_any(text, position)
+            if match is None:
+                return None
+            translator, extracted, references, flags = _fast_comments(match.group("comments"))
+        pctx, pid, ctx, msgid, msgstr, opctx, opid, octx, oid, ostr = match.group(*_FAST_STRING_GROUPS)
         obsolete = oid is not None
         if obsolete:
             pctx, pid, ctx, msgid, msgstr, keyword_prefix, previous_prefix = (
@@ -608,9 +624,8 @@ def _fast_parse(text: str) -> Catalog | None:
         msgid_line = line + count("\n", position, match.start("oid" if obsolete else "id"))
         line += count("\n", position, match.end())
         position = match.end()
-        translator, extracted, references, flags = _fast_comments(comments)
         value = _fast_value(msgid, keyword_prefix)
-        context = _fast_value(ctx, keyword_prefix)
+        context = None if ctx is None else _fast_value(ctx, keyword_prefix)
         if value == "":
             if entries or header is not None or obsolete or context is not None or pid or pctx:
                 return None  # the careful path reports it (or reads a header that is not first)
@@ -624,25 +639,25 @@ def _fast_parse(text: str) -> Catalog | None:
         if key in seen:
             return None
         seen.add(key)
-        entries.append(Entry(
-            msgid=value,
-            msgstr=_fast_value(msgstr, keyword_prefix),
-            msgctxt=context,
-            flags=tuple(flag for flag in flags if flag),
-            references=tuple(references),
-            extracted_comments=tuple(extracted),
-            translator_comments=tuple(translator),
-            previous_msgid=_fast_value(pid, previous_prefix),
-            previous_msgctxt=_fast_value(pctx, previous_prefix),
-            obsolete=obsolete,
-            line=msgid_line,
-        ))
+        entries.append(_entry_from({
+            "msgid": value,
+            "msgstr": _fast_value(msgstr, keyword_prefix),
+            "msgctxt": context,
+            "flags": tuple(flag for flag in flags if flag) if flags else (),
+            "references": references,
+            "extracted_comments": extracted,
+            "translator_comments": translator,
+            "previous_msgid": None if pid is None else _fast_value(pid, previous_prefix),
+            "previous_msgctxt": None if pctx is None else _fast_value(pctx, previous_prefix),
+            "obsolete": obsolete,
+            "line": msgid_line,
+        }))
     if header is None:
         return Catalog(entries=tuple(entries))
     return replace(header, entries=tuple(entries))
 
 
-def _fast_comments(comments: str) -> tuple[list[str], list[str], list[str], list[str]]:
+def _fast_comments(comments: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], list[str]]:
     """Translator and extracted comments, references and flags (as polib lists them)."""
     translator: list[str] = []
     extracted: list[str] = []
@@ -661,10 +676,44 @@ def _fast_comments(comments: str) -> tuple[list[str], list[str], list[str], list
                     flags.extend(flag.strip() for flag in comment[3:].split(","))
             else:
                 translator.append(comment[2:])
-    return translator, extracted, references, flags
+    return tuple(translator), tuple(extracted), tuple(references), flags
 
 
-def _fast_header(run: str, comments: list[str], flags: list[str]) -> Catalog | None:
+def _entry_from(fields: dict[str, object]) -> Entry:
+    """``Entry(**fields)`` for a dict of every field, without the frozen ``__init__``.
+
+    That ``__init__`` sets each of the eleven fields with ``object.__setattr__``,
+    about a quarter of the time an entry takes to read; Entry has no
+    ``__post_init__`` nor slots (tests/catalog/test_pofile_fast.py checks this).
+    """
+    entry = _new_object(Entry)
+    _set_attribute(entry, "__dict__", fields)
+    return entry
+
+
+_new_object, _set_attribute = object.__new__, object.__setattr__
+
+
+def _fast_ordered_comments(
+    translator: str, extracted: str, references: str, flags: str
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], list[str]]:
+    """_fast_comments for comment lines in gettext's order: each kind's lines in one piece of text."""
+    return (
+        tuple([line[2:] for line in translator[:-1].split("\n")]) if translator else (),
+        _fast_extracted(extracted) if extracted else (),
+        tuple(references.replace("\n#:", "\n")[2:].split()) if references else (),  # (the lines' words)
+        _fast_comments(flags)[3] if flags else [],
+    )
+
+
+def _fast_extracted(lines: str) -> tuple[str, ...]:
+    """The texts of '#.' lines: one space after the marker is not part of the text."""
+    if lines.count("\n") == 1:  # the usual single line, without a list comprehension
+        return (lines[3:-1] if lines[2:3] == " " else lines[2:-1],)
+    return tuple([line[3:] if line[2:3] == " " else line[2:] for line in lines[:-1].split("\n")])
+
+
+def _fast_header(run: str, comments: tuple[str, ...], flags: list[str]) -> Catalog | None:
     """The header as the careful path reads it (fields split as polib splits them)."""
     raw = _fast_raw(run, "")
     if "content-type" in raw.lower():  # _check_charset, line by line
@@ -712,28 +761,37 @@ def _format_header(catalog: Catalog) -> str:
                                translator_comments=catalog.header_comments))
 
 
-@functools.lru_cache(maxsize=4096)  # a new segment's entry is the same in the POT and every PO
 def _format_entry(entry: Entry) -> str:
-    """One message as write-po.c's message_print / message_print_obsolete."""
-    lines: list[str] = []
-    lines.extend(_comment_lines("#", entry.translator_comments))
-    lines.extend(_comment_lines("#.", entry.extracted_comments))
-    lines.extend(_reference_lines(entry.references))
-    flags, wrap = _canonical_flags(entry.flags, entry.msgstr)
+    """One message as write-po.c's message_print / message_print_obsolete: its lines, each ending in '\\n'.
+
+    A segment's entries in the POT and each PO share comments, references and
+    msgid: _comment_block and _wrapped remember them (caching whole entries
+    costs more than it saves: hashing an Entry takes as long as this).
+    """
+    flags, wrap = _canonical_flags(entry.flags, entry.msgstr) if entry.flags else ([], True)
+    parts = [_comment_block(entry.translator_comments, entry.extracted_comments, entry.references)]
     if flags:
-        lines.append("#, " + ", ".join(flags))
-    previous_prefix = "#~| " if entry.obsolete else "#| "
-    if entry.previous_msgctxt is not None and entry.previous_msgid is not None:
-        lines.extend(_wrap_string(previous_prefix, "msgctxt", entry.previous_msgctxt, wrap))
+        parts.append("#, " + ", ".join(flags) + "\n")
     if entry.previous_msgid is not None:
-        lines.extend(_wrap_string(previous_prefix, "msgid", entry.previous_msgid, wrap))
+        previous_prefix = "#~| " if entry.obsolete else "#| "
+        if entry.previous_msgctxt is not None:
+            parts.append(_wrapped(previous_prefix, "msgctxt", entry.previous_msgctxt, wrap))
+        parts.append(_wrapped(previous_prefix, "msgid", entry.previous_msgid, wrap))
     prefix = "#~ " if entry.obsolete else ""
     if entry.msgctxt is not None:
-        lines.extend(_wrap_string(prefix, "msgctxt", entry.msgctxt, wrap))
-    lines.extend(_wrap_string(prefix, "msgid", entry.msgid, wrap))
-    lines.extend(_wrap_string(prefix, "msgstr", entry.msgstr, wrap))
-    lines.append("")
-    return "\n".join(lines)
+        parts.append(_wrapped(prefix, "msgctxt", entry.msgctxt, wrap))
+    parts.append(_wrapped(prefix, "msgid", entry.msgid, wrap))
+    parts.append(_wrapped(prefix, "msgstr", entry.msgstr, wrap))
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=1024)  # a segment's entries in the POT and every PO share them
+def _comment_block(
+    translator: tuple[str, ...], extracted: tuple[str, ...], references: tuple[str, ...]
+) -> str:
+    """The '#', '#.' and '#:' lines of an entry, each ending in '\\n' (or '')."""
+    lines = [*_comment_lines("#", translator), *_comment_lines("#.", extracted), *_reference_lines(references)]
+    return "".join(line + "\n" for line in lines)
 
 
 def _comment_lines(marker: str, items: tuple[str, ...]) -> list[str]:
@@ -821,40 +879,50 @@ def _flag_kind(flag: str) -> tuple[str, str] | None:
 
 
 @functools.lru_cache(maxsize=8192)  # a msgid is written to the POT and every PO
-def _wrap_string(prefix: str, keyword: str, value: str, wrap: bool) -> tuple[str, ...]:
-    """The lines for ``keyword "value"``: write-po.c's wrap() without the indent style.
+def _wrapped(prefix: str, keyword: str, value: str, wrap: bool) -> str:
+    """The lines for ``keyword "value"``, each ending in '\\n': write-po.c's wrap() without the indent style.
 
     The value is cut after each '\\n'; each portion is escaped, then broken where
     libunistring allows a break and the line would exceed the page width. When
     the first portion does not fit (or more portions follow) the first line is
     ``keyword ""``.
     """
-    after_break = len(prefix) + 1  # continuation lines start with prefix + '"'
-    width = (PAGE_WIDTH if wrap else _NO_WRAP_WIDTH) - 1 - after_break
-    first_startcol = len(keyword) + 2 - 1  # 'keyword "' minus the continuation indent
-    portions = _portions(value)
-    lines: list[str] = []
-    first = True
-    for index, portion in enumerate(portions):
-        text, glued = _escape(portion)
-        startcol = first_startcol if first else 0
-        codes: list[str] = []  # the text through _CODES, computed once when needed
-        breaks = _breaks(text, glued, width, startcol, codes)
-        if first and text and (index + 1 < len(portions) or startcol > width or breaks):
-            lines.append(f'{prefix}{keyword} ""')
-            first, startcol = False, 0
-            breaks = _breaks(text, glued, width, startcol, codes)
-        head = f"{prefix}{keyword} " if first else prefix
-        start = 0
+    width = (PAGE_WIDTH if wrap else _NO_WRAP_WIDTH) - 2 - len(prefix)  # continuation lines start with prefix + '"'
+    if value.find("\n", 0, -1) >= 0:  # several portions: each starts a line of its own
+        portions = [_wrapped_portion(prefix, portion, width) for portion in _portions(value)]
+        return f'{prefix}{keyword} ""\n' + "".join(portions)
+    text, glued = _escape(value)
+    first_startcol = len(keyword) + 1  # 'keyword "' minus the continuation indent
+    codes: list[bytes] = []  # the text's codes, computed once when needed
+    breaks = _breaks(text, glued, width, 0, codes)
+    head = f"{prefix}{keyword} "
+    if text and (first_startcol > width or breaks or _breaks(text, glued, width, first_startcol, codes)):
+        # (breaks at column 0 imply breaks at first_startcol: the first line only gets longer)
+        head = f'{head}""\n{prefix}'
+    return _lines(head, prefix, text, breaks)
+
+
+@functools.lru_cache(maxsize=1024)  # the header's lines are much the same in every catalog
+def _wrapped_portion(prefix: str, portion: str, width: int) -> str:
+    """The lines of a portion that starts a line of its own."""
+    text, glued = _escape(portion)
+    return _lines(prefix, prefix, text, _breaks(text, glued, width, 0, []))
+
+
+def _lines(head: str, prefix: str, text: str, breaks: list[int]) -> str:
+    """``head"piece"`` and ``prefix"piece"`` for the next pieces of ``text`` cut at ``breaks``: lines ending in '\\n'."""
+    if breaks:
+        pieces, start = [], 0
         for cut in breaks:
-            lines.append(f'{head}"{text[start:cut]}"')
-            head, start = prefix, cut
-        lines.append(f'{head}"{text[start:]}"')
-        first = False
-    return tuple(lines)
+            pieces.append(text[start:cut])
+            start = cut
+        pieces.append(text[start:])
+        text = f'"\n{prefix}"'.join(pieces)
+    return f'{head}"{text}"\n'
 
 
 _NO_WRAP_WIDTH = 2**31 - 1  # INT_MAX, as for a no-wrap entry
+_NOTHING_GLUED: frozenset[int] = frozenset()
 
 
 def _portions(value: str) -> list[str]:
@@ -870,8 +938,10 @@ def _portions(value: str) -> list[str]:
 
 def _escape(portion: str) -> tuple[str, frozenset[int]]:
     """The escaped text and the positions that must not start a line (inside an escape)."""
+    if portion.isprintable() and '"' not in portion and "\\" not in portion:  # (faster than the regex)
+        return portion, _NOTHING_GLUED
     if not _NEEDS_ESCAPE_RE.search(portion):
-        return portion, frozenset()
+        return portion, _NOTHING_GLUED
     text = portion.translate(_ESCAPE_TABLE)
     # every backslash of the escaped text starts a two-character escape
     glued = {match.end() - 1 for match in _ESCAPED_PAIR_RE.finditer(text)}
@@ -880,25 +950,33 @@ def _escape(portion: str) -> tuple[str, frozenset[int]]:
     return text, frozenset(glued)
 
 
-def _breaks(text: str, glued: frozenset[int], width: int, startcol: int, cache: list[str]) -> list[int]:
+def _breaks(text: str, glued: frozenset[int], width: int, startcol: int, cache: list[bytes]) -> list[int]:
     """Indices of ``text`` that start a new line (u8_width_linebreaks with overrides).
 
-    Fast path: when the whole text fits, no break can be inserted (for ASCII,
-    the length is an upper bound of the columns). ``cache`` keeps the text's
-    codes for a second call on the same text.
+    Fast paths: when the whole text fits, no break can be inserted (for ASCII,
+    the length is an upper bound of the columns); printable ASCII, and texts
+    without the classes _codes_linebreaks handles itself, go straight to the
+    greedy fit. ``cache`` keeps the text's codes for a second call on the same text.
     """
     if text.isascii():
         if startcol + len(text) <= width:
             return []
-        if not cache:  # one byte per character: a bytes table is many times faster than a dict
-            cache.append(text.encode("ascii").translate(_ASCII_CODES).decode("latin-1"))
-    else:
-        if not cache:
-            cache.append(text.translate(_CODES))
-        widths = cache[0].encode("latin-1").translate(_CODE_WIDTHS)
+        if text.isprintable():  # spaces and table classes, one column each
+            return _fit_lines(text.encode("ascii").translate(_ASCII_CODES), None, glued, width, startcol)
+    if not cache:
+        cache.append(_text_codes(text))
+    data = cache[0]
+    widths = data.translate(_CODE_WIDTHS_OR_UNUSUAL)
+    if widths.count(1) == len(widths):  # the usual case: one column each, no unusual class
+        return [] if startcol + len(widths) <= width else _fit_lines(data, None, glued, width, startcol)
+    if _UNUSUAL in widths:
+        widths = data.translate(_CODE_WIDTHS)
         if startcol + len(widths) - widths.count(0) + widths.count(2) <= width:
             return []
-    return _codes_linebreaks(cache[0], glued, width, startcol)
+        return _codes_linebreaks(data.decode("latin-1"), glued, width, startcol)
+    if startcol + len(widths) - widths.count(0) + widths.count(2) <= width:
+        return []
+    return _fit_lines(data, list(itertools.accumulate(widths, initial=0)), glued, width, startcol)
 
 
 # ---------------------------------------------------------------- UAX #14, libunistring 1.0
@@ -1058,6 +1136,46 @@ class _CodeMap(dict[int, str]):
 _CODES = _CodeMap()
 _ASCII_CODES = bytes(_CLASSES[code] << 2 | _WIDTHS[code] for code in range(128)) + bytes(128)  # bytes.translate
 _CODE_WIDTHS = bytes(code & 3 for code in range(256))  # bytes.translate: code -> width
+
+
+def _codepage_table(codec: str) -> bytes:
+    """bytes.translate table for text encoded with a one-byte ``codec``: byte -> code of its character."""
+    table = bytearray(256)
+    for byte in range(256):
+        try:
+            code = ord(bytes([byte]).decode(codec))
+        except UnicodeDecodeError:
+            continue  # a byte the codec never produces
+        table[byte] = _CLASSES[code] << 2 | _WIDTHS[code]
+    return bytes(table)
+
+
+# One-byte codecs that cover most non-ASCII text of European languages (with
+# typographic quotes and dashes): encoding with one of them and translating the
+# bytes is many times faster than str.translate through _CODES. Python's
+# charmap codecs encode a character to byte b only if b decodes to it.
+_CODEPAGES = tuple((codec, _codepage_table(codec)) for codec in ("cp1252", "cp1251", "cp1254", "cp1250", "cp1253"))
+_codepage_first = 0  # the codec that worked last is tried first (texts come in runs of one language)
+
+
+def _text_codes(text: str) -> bytes:
+    """``text.translate(_CODES)`` as bytes, through a bytes table when a one-byte codec can encode the text."""
+    global _codepage_first
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_CODES)
+    first = _codepage_first
+    for step in range(len(_CODEPAGES)):
+        index = (first + step) % len(_CODEPAGES)
+        codec, table = _CODEPAGES[index]
+        try:
+            data = text.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        _codepage_first = index
+        return data.translate(table)
+    return text.translate(_CODES).encode("latin-1")
+
+
 _RUN_RE = re.compile(r"(.)\1*", re.DOTALL)
 _SPACE_CODE = chr(_SP << 2 | 1)  # U+0020 is the only SP, and one column wide
 _WORD_RE = re.compile(f"{_SPACE_CODE}*(?:([^{_SPACE_CODE}])\\1*)?", re.DOTALL)
@@ -1076,6 +1194,12 @@ _STABLE = frozenset(
 _SPECIAL_CLASSES = (_BK, _CR, _LF, _CM, _ZWJ, _ZW, _HL)
 _SPECIAL_RE = re.compile(
     "[" + "".join(re.escape(chr(c << 2 | w)) for c in _SPECIAL_CLASSES for w in range(4)) + "]"
+)
+# code -> width, or _UNUSUAL for the codes that send a text to _codes_linebreaks
+# (the special classes, and regional indicators, which _simple_linebreaks hands on).
+_UNUSUAL = 3
+_CODE_WIDTHS_OR_UNUSUAL = bytes(
+    _UNUSUAL if code >> 2 in _SPECIAL_CLASSES or code >> 2 == _RI else code & 3 for code in range(256)
 )
 _BREAK_DIRECT = tuple(
     last < 33 and this < 33 and _PAIR[last][this] == _DIRECT
@@ -1231,12 +1355,21 @@ def _simple_linebreaks(codes: str, glued: frozenset[int], width: int, startcol: 
         return _bisect_linebreaks(codes, glued, width, startcol)
     data = codes.encode("latin-1")
     widths = data.translate(_CODE_WIDTHS)
+    if widths.count(1) == len(data):
+        return _fit_lines(data, None, glued, width, startcol)
+    return _fit_lines(data, list(itertools.accumulate(widths, initial=0)), glued, width, startcol)
+
+
+def _fit_lines(
+    data: bytes, prefix: list[int] | None, glued: frozenset[int], width: int, startcol: int
+) -> list[int]:
+    """_simple_linebreaks' greedy fit over the codes as bytes.
+
+    ``prefix[i]`` is the column where character i starts (``prefix[-1]`` the
+    text's width); None when every character is one column wide.
+    """
     end = len(data)
-    prefix: list[int] | None = None  # columns: prefix[i] is where character i starts
-    total = end
-    if widths.count(1) != end:
-        prefix = list(itertools.accumulate(widths, initial=0))
-        total = prefix[-1]
+    total = end if prefix is None else prefix[-1]
     space, direct, after_space, self_breaking = _SPACE_BYTE, _DIRECT_CODES, _AFTER_SPACE_CODES, _SELF_BREAKING_CODES
     inserted: list[int] = []
     start, base = 0, -startcol  # the current line's first character and its column

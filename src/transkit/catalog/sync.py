@@ -65,6 +65,12 @@ def make_template(document: Document, slug: str, reference: str) -> Catalog:
 
 
 def _template_entry(msgid: str, occurrences: list[Segment], reference: str) -> Entry:
+    if len(occurrences) == 1:  # most msgids: the same entry, without the merging below
+        segment = occurrences[0]
+        notes = tuple(dict.fromkeys(segment.notes)) if segment.notes else ()
+        return Entry(
+            msgid=msgid, references=(f"{reference}:{segment.line}",), extracted_comments=(segment.kind, *notes)
+        )
     kinds = _unique(s.kind for s in occurrences)
     notes = _unique(note for s in occurrences for note in s.notes)
     references = _unique(f"{reference}:{s.line}" for s in occurrences)
@@ -127,9 +133,34 @@ def merge(
     ``carry_over=None`` keeps exact matches only (msgmerge ``--no-fuzzy-matching``).
     """
     old = previous or Catalog()
+    proposals = carry_over(template, old) if carry_over else {}
+    if not old.entries and not proposals:  # a first catalog: the template's entries as they are
+        entries, used = list(template.entries), set()
+    else:
+        entries, used = _kept_or_fresh(template, old, proposals)
+    kept_translations = {e.key: e.msgstr for e in entries} if old.entries else {}
+    retired = [
+        _retire(e)
+        for e in old.entries
+        if (e.obsolete or e.msgstr)
+        and not (e.key in used and kept_translations.get(e.key) == e.msgstr)
+    ]
+    header = catalog_header(template, previous, language, plural_forms)
+    comments = old.header_comments if previous is not None else _catalog_comments(template, language)
+    return Catalog(
+        header_comments=comments,
+        header_fields=header,
+        header_flags=old.header_flags,
+        entries=(*entries, *retired),
+    )
+
+
+def _kept_or_fresh(
+    template: Catalog, old: Catalog, proposals: dict[str, Entry]
+) -> tuple[list[Entry], set[tuple[str | None, str]]]:
+    """The live entries in template order, and the keys of the old entries kept for them."""
     live = {e.key: e for e in old.entries if not e.obsolete}
     obsolete = {e.key: e for e in old.entries if e.obsolete}
-    proposals = carry_over(template, old) if carry_over else {}
     used: set[tuple[str | None, str]] = set()
     entries: list[Entry] = []
     for fresh in template.entries:
@@ -153,21 +184,7 @@ def merge(
             entries.append(proposals[fresh.msgid])
         else:
             entries.append(fresh)
-    kept_translations = {e.key: e.msgstr for e in entries}
-    retired = [
-        _retire(e)
-        for e in old.entries
-        if (e.obsolete or e.msgstr)
-        and not (e.key in used and kept_translations.get(e.key) == e.msgstr)
-    ]
-    header = catalog_header(template, previous, language, plural_forms)
-    comments = old.header_comments if previous is not None else _catalog_comments(template, language)
-    return Catalog(
-        header_comments=comments,
-        header_fields=header,
-        header_flags=old.header_flags,
-        entries=(*entries, *retired),
-    )
+    return entries, used
 
 
 def _retire(entry: Entry) -> Entry:

@@ -54,6 +54,13 @@ META_NAMES = frozenset(
     "twitter:title twitter:description twitter:image:alt".split()
 )
 NOTE_ATTRIBUTES = ("its-loc-note", "data-translator-note")
+# The attributes _Walker.state_of reads ("xml:lang" as the HTML parser names it, too), and
+# every attribute _translatable_attributes may take a unit from: elements with none skip both.
+_STATE_ATTRIBUTES = frozenset(
+    ("translate", "class", "lang", "xml:lang", "{http://www.w3.org/XML/1998/namespace}lang", *NOTE_ATTRIBUTES)
+)
+_CLASS_ONLY = frozenset({"class"})
+_UNIT_ATTRIBUTES = frozenset((*TEXT_ATTRIBUTES, "content", "value"))
 
 LETTER = re.compile(r"[^\W\d_]")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -187,14 +194,14 @@ def serialize_page(page: ParsedPage) -> bytes:
     while node is not None:
         before.append(node)
         node = node.getprevious()
-    for node in reversed(before):
-        _nested(_serialize(node, out, False))
+    for node in reversed(before):  # only comments and processing instructions can be the root's siblings
+        out.append(_leaf(node))
         out.append("\n")
-    _nested(_serialize(root, out, False))
+    _serialize(root, out)
     node = root.getnext()
     while node is not None:
         out.append("\n")
-        _nested(_serialize(node, out, False))
+        out.append(_leaf(node))
         node = node.getnext()
     if page.trailing_newline:
         out.append("\n")
@@ -219,46 +226,80 @@ def _nested(call: Iterator[Any]) -> None:
             stack.append(inner)
 
 
-def _serialize(node: Any, out: list[str], raw: bool) -> Iterator[Any]:
-    """Append one node (and its tail) to ``out``; yields the calls for its children (see _nested)."""
-    tag = node.tag
-    if tag is etree.Comment:
-        out.append(f"<!--{node.text or ''}-->")
-    elif tag is etree.PI:
-        out.append(f"<?{node.target} {node.text or ''}>")
-    elif isinstance(tag, str):
-        out.append("<" + tag)
-        for name, value in node.items():
-            if name.startswith(XML_NAMESPACE):
-                name = "xml:" + name[len(XML_NAMESPACE):]
-            out.append(f' {name}="{_escape_attribute(value)}"' if value else f" {name}")
-        out.append(">")
-        if tag not in VOID or node.text or len(node):  # libxml2 may give a "void" element content
-            raw_inside = tag in RAW_TEXT
-            if node.text:
-                out.append(node.text if raw_inside else _escape_text(node.text))
-            for child in node:
-                yield _serialize(child, out, raw_inside)
-            out.append(f"</{tag}>")
-    if node.tail and node.getparent() is not None:
-        out.append(node.tail if raw else _escape_text(node.tail))
+_EVENTS = ("start", "end", "comment", "pi")
+
+
+def _serialize(root: Any, out: list[str]) -> None:
+    """Append an element and everything inside it (not its tail) to ``out``.
+
+    One pass of lxml's ``iterwalk`` (a loop in C, so a page nested 2,048 deep
+    needs no Python recursion). Entity-reference nodes, which libxml2's HTML
+    parser never makes, would be skipped. The text inside a raw-text element
+    (``<script>``…) is written as it is.
+    """
+    append = out.append
+    open_tags: list[str] = []  # of the elements around the current node (none: it is the root)
+    for event, node in etree.iterwalk(root, events=_EVENTS):
+        if event == "start":
+            tag = node.tag
+            items = node.items()
+            append(_start_tag(tag, items) if items else f"<{tag}>")
+            open_tags.append(tag)
+            text = node.text
+            if text:
+                append(text if tag in RAW_TEXT else _escape_text(text))
+            continue
+        if event == "end":
+            tag = open_tags.pop()
+            if tag not in VOID or node.text or len(node):  # libxml2 may give a "void" element content
+                append(f"</{tag}>")
+        else:
+            append(_leaf(node))
+        tail = node.tail
+        if tail and open_tags:
+            append(tail if open_tags[-1] in RAW_TEXT else _escape_text(tail))
+
+
+def _start_tag(tag: str, items: list[tuple[str, str]]) -> str:
+    """``<tag name="value" flag>`` from an element's attribute items (the element has some)."""
+    parts = ["<", tag]
+    for name, value in items:
+        if name.startswith(XML_NAMESPACE):
+            name = "xml:" + name[len(XML_NAMESPACE):]
+        parts.append(f' {name}="{_escape_attribute(value)}"' if value else f" {name}")
+    parts.append(">")
+    return "".join(parts)
+
+
+def _leaf(node: Any) -> str:
+    """A comment or processing instruction (without its tail)."""
+    if node.tag is etree.Comment:
+        return f"<!--{node.text or ''}-->"
+    if node.tag is etree.PI:
+        return f"<?{node.target} {node.text or ''}>"
+    return ""
 
 
 def _escape_text(text: str) -> str:
     # A literal CR would be read back as LF (HTML's input-stream normalisation): keep it a reference.
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
-        .replace("\r", "&#13;")
-    )
+    # (The test first: five scans that find nothing are much cheaper than five replaces that copy.)
+    if "&" in text or "<" in text or ">" in text or "\xa0" in text or "\r" in text:
+        return (
+            text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
+            .replace("\r", "&#13;")
+        )
+    return text
 
 
 def _escape_attribute(value: str) -> str:
     # < and > need no escaping in HTML5 attributes; escaping them anyway keeps
     # naive tools (regex sanitisers, old parsers) from seeing markup in a translation.
-    return (
-        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\xa0", "&nbsp;").replace("\r", "&#13;")
-    )
+    if "&" in value or '"' in value or "<" in value or ">" in value or "\xa0" in value or "\r" in value:
+        return (
+            value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\xa0", "&nbsp;").replace("\r", "&#13;")
+        )
+    return value
 
 
 # --------------------------------------------------------------------------- units
@@ -319,17 +360,17 @@ class WalkOptions:
 
 @dataclass
 class _State:
-    """Inherited translatability while descending the tree."""
+    """Inherited translatability while descending the tree (never modified once made)."""
 
     translate: bool = True
     language_ok: bool = True
     included: bool = True
     excluded: bool = False
     notes: tuple[str, ...] = ()
+    active: bool = field(init=False, repr=False)  # asked for every element: computed once
 
-    @property
-    def active(self) -> bool:
-        return self.translate and self.language_ok and self.included and not self.excluded
+    def __post_init__(self) -> None:
+        self.active = self.translate and self.language_ok and self.included and not self.excluded
 
 
 @dataclass
@@ -343,36 +384,38 @@ class _Walker:
     # -- element state ------------------------------------------------------
 
     def state_of(self, element: Any, parent: _State) -> _State:
-        if not element.attrib and element not in self.included and element not in self.excluded:
-            return parent  # most elements: nothing to change (states are never modified once made)
-        state = _State(parent.translate, parent.language_ok, parent.included, parent.excluded, parent.notes)
-        translate = (element.get("translate") or "").strip().lower()
-        if translate == "no":
-            state.translate = False
-        elif translate == "yes":
-            state.translate = True
+        if element not in self.included and element not in self.excluded:
+            # Most elements: no attribute that could change the state (states are never modified once made).
+            names = _STATE_ATTRIBUTES.intersection(element.keys())
+            if not names or (names == _CLASS_ONLY and "notranslate" not in element.get("class")):
+                return parent
+        translate, language_ok, notes = parent.translate, parent.language_ok, parent.notes
+        value = (element.get("translate") or "").strip().lower()
+        if value == "no":
+            translate = False
+        elif value == "yes":
+            translate = True
         if "notranslate" in (element.get("class") or "").split():
-            state.translate = False
+            translate = False
         lang = element.get("lang")
         if lang is None:
             lang = element.get("{http://www.w3.org/XML/1998/namespace}lang")
         if lang is not None:
-            state.language_ok = bool(lang.strip()) and primary_language(lang) == self.options.language
-        if element in self.included:
-            state.included = True
-        if element in self.excluded:
-            state.excluded = True
+            language_ok = bool(lang.strip()) and primary_language(lang) == self.options.language
+        included = True if element in self.included else parent.included
+        excluded = True if element in self.excluded else parent.excluded
         note = next((element.get(name) for name in NOTE_ATTRIBUTES if element.get(name)), None)
         if note:
-            state.notes = (*state.notes, normalize_spaces(note).strip())
-        return state
+            notes = (*notes, normalize_spaces(note).strip())
+        return _State(translate, language_ok, included, excluded, notes)
 
     def is_inline(self, node: Any) -> bool:
-        if not isinstance(node.tag, str):
+        tag = node.tag  # lxml makes a new string at each access
+        if not isinstance(tag, str):
             return not _is_switch_comment(node)
-        if node.tag not in PHRASING:
+        if tag not in PHRASING:
             return False
-        if node.tag in OPAQUE:
+        if tag in OPAQUE:
             return True
         return not any(
             isinstance(d.tag, str) and d.tag not in PHRASING for d in node.iterdescendants()
@@ -381,30 +424,44 @@ class _Walker:
     # -- walking -------------------------------------------------------------
 
     def walk(self, element: Any, parent_state: _State) -> None:
-        """Collect the units of a block element and its descendants, in document order."""
-        _nested(self._walk_block(element, parent_state))
+        """Collect the units of a block element and its descendants, in document order.
 
-    def _walk_block(self, element: Any, parent_state: _State) -> Iterator[Any]:
-        """One block's units; yields the walks of its block children in their turn (see _nested)."""
+        The blocks being walked wait on an explicit stack, not Python's (which stops
+        near 1,000 levels; a page may nest 2,048), and without a generator per block.
+        A frame is [block, state, children, next child to look at, start of the
+        current run of inline children, whether a translate:off switch is in force].
+        """
+        stack: list[list[Any]] = []
+        self._enter_block(element, parent_state, stack)
+        while stack:
+            frame = stack[-1]
+            block, state, children, index, start, switched_off = frame
+            while index < len(children):
+                child = children[index]
+                index += 1
+                if self.is_inline(child):
+                    continue
+                self.run(block, children, start, index - 1, state, switched_off)
+                start = index
+                if isinstance(child.tag, str):
+                    break
+                switched_off = _is_switch_comment(child) == "off"
+            else:  # no block child left: the last run, and this block is done
+                self.run(block, children, start, len(children), state, switched_off)
+                stack.pop()
+                continue
+            frame[3:] = index, start, switched_off
+            if switched_off:
+                state = _State(False, state.language_ok, state.included, state.excluded, state.notes)
+            self._enter_block(child, state, stack)
+
+    def _enter_block(self, element: Any, parent_state: _State, stack: list[list[Any]]) -> None:
+        """Start a block: its attribute units, and a frame to walk its children unless they are never translated."""
         state = self.state_of(element, parent_state)
         if state.active:
             self.attribute_units(element, state)
-        if element.tag in UNTRANSLATABLE:
-            return
-        children = list(element)
-        start = 0
-        switched_off = False
-        for index, child in enumerate(children):
-            if self.is_inline(child):
-                continue
-            self.run(element, children, start, index, state, switched_off)
-            if isinstance(child.tag, str):
-                child_state = state if not switched_off else _State(False, state.language_ok, state.included, state.excluded, state.notes)
-                yield self._walk_block(child, child_state)
-            else:
-                switched_off = _is_switch_comment(child) == "off"
-            start = index + 1
-        self.run(element, children, start, len(children), state, switched_off)
+        if element.tag not in UNTRANSLATABLE:
+            stack.append([element, state, list(element), 0, 0, False])
 
     def run(self, container: Any, children: list[Any], start: int, end: int, state: _State, switched_off: bool) -> None:
         """Turn children[start:end] (and the text before them) into a text unit.
@@ -427,32 +484,53 @@ class _Walker:
             self.attribute_units(element, element_state)
 
     def tokenize(self, node: Any, state: _State, tokens: list[Token]) -> None:
-        """Append the tokens of one inline node (and its tail); attributes become units."""
-        _nested(self._tokenize_node(node, state, tokens))
+        """Append the tokens of one inline node (and its tail); attributes become units.
 
-    def _tokenize_node(self, node: Any, state: _State, tokens: list[Token]) -> Iterator[Any]:
+        Inline elements may nest 2,048 deep too: the open ones wait on an explicit
+        stack of (element, its state, iterator over its remaining children).
+        """
+        stack: list[tuple[Any, _State, Iterator[Any]]] = []
+        while True:
+            inner_state = self._open_node(node, state, tokens)
+            if inner_state is not None and len(node):
+                stack.append((node, inner_state, iter(node)))
+            else:
+                if inner_state is not None:
+                    tokens.append(("close", node))
+                if node.tail:
+                    tokens.append(("text", node.tail))
+            while stack:  # the next node: a child of the innermost open element, or close that element
+                parent, state, children = stack[-1]
+                node = next(children, None)
+                if node is not None:
+                    break
+                stack.pop()
+                tokens.append(("close", parent))
+                if parent.tail:
+                    tokens.append(("text", parent.tail))
+            else:
+                return
+
+    def _open_node(self, node: Any, state: _State, tokens: list[Token]) -> _State | None:
+        """Append a node's atom, or its opening tag and text; the state of its children (None for an atom)."""
         if not isinstance(node.tag, str):
             tokens.append(("atom", node))
-        else:
-            node_state = self.state_of(node, state)
-            if node_state.active:
-                self.pending_attributes.append((node, node_state))
-            if self.is_opaque(node, node_state):
-                tokens.append(("atom", node))
-            else:
-                tokens.append(("open", node))
-                if node.text:
-                    tokens.append(("text", node.text))
-                for child in node:
-                    yield self._tokenize_node(child, node_state, tokens)
-                tokens.append(("close", node))
-        if node.tail:
-            tokens.append(("text", node.tail))
+            return None
+        node_state = self.state_of(node, state)
+        if node_state.active:
+            self.pending_attributes.append((node, node_state))
+        if self.is_opaque(node, node_state):
+            tokens.append(("atom", node))
+            return None
+        tokens.append(("open", node))
+        if node.text:
+            tokens.append(("text", node.text))
+        return node_state
 
     def is_opaque(self, element: Any, state: _State) -> bool:
         if element.tag in OPAQUE or not state.active:
             return True
-        text = etree.tostring(element, method="text", encoding=str, with_tail=False)  # itertext, in C
+        text = _text_inside(element)
         return not LETTER.search(text) or bool(URLISH.match(text))
 
     def add_text_unit(
@@ -466,14 +544,19 @@ class _Walker:
             container = body[0][1]
             start, end = 0, len(container)
             lead, body, trail = _trim(body[1:-1])
-        if not body or not LETTER_OR_DIGIT.search(_flat_text(body)):
+        if not body:
+            return
+        flat, starts = _flatten(body)
+        if not LETTER_OR_DIGIT.search(flat):  # the markers standing for inline nodes are neither
             return
         line += _flat_text(lead).count("\n")
-        segments, gaps = _split(body, self.options, line)
+        segments, gaps = _split(body, flat, starts, self.options, line)
         kind = _kind(container)
         self.units.append(TextUnit(container, start, end, kind, state.notes, lead, segments, gaps, trail))
 
     def attribute_units(self, element: Any, state: _State) -> None:
+        if _UNIT_ATTRIBUTES.isdisjoint(element.keys()):
+            return  # most elements (saves _translatable_attributes' look-ups)
         for attribute, kind in _translatable_attributes(element):
             value = element.get(attribute)
             msgid = normalize_spaces(value).strip()
@@ -519,10 +602,17 @@ def _line_of(container: Any, before: Any) -> int:
     if before is None:
         return container.sourceline or 0
     if isinstance(before.tag, str):
-        inside = etree.tostring(before, method="text", encoding=str, with_tail=False)
+        inside = _text_inside(before)
     else:  # a <!-- translate:on --> switch (lxml has no itertext for comments)
         inside = before.text or ""
     return (before.sourceline or 0) + inside.count("\n")
+
+
+def _text_inside(element: Any) -> str:
+    """All the text inside an element (itertext, in C); most have no children, only their own text."""
+    if not len(element):
+        return element.text or ""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
 def _flat_text(tokens: list[Token]) -> str:
@@ -538,24 +628,26 @@ def _trim(tokens: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
         kind, value = tokens[0]
         if kind == "atom" and not isinstance(value.tag, str):
             lead.append(tokens.pop(0))
-        elif kind == "text" and not value.strip(" \t\n\r\f"):
-            lead.append(tokens.pop(0))
-        elif kind == "text" and value[0] in " \t\n\r\f":
+        elif kind == "text" and value[:1] in " \t\n\r\f":  # (a text starting with anything else stays whole)
             stripped = value.lstrip(" \t\n\r\f")
-            lead.append(("text", value[: len(value) - len(stripped)]))
-            tokens[0] = ("text", stripped)
+            if not stripped:
+                lead.append(tokens.pop(0))
+            else:
+                lead.append(("text", value[: len(value) - len(stripped)]))
+                tokens[0] = ("text", stripped)
         else:
             break
     while tokens:
         kind, value = tokens[-1]
         if kind == "atom" and not isinstance(value.tag, str):
             trail.insert(0, tokens.pop())
-        elif kind == "text" and not value.strip(" \t\n\r\f"):
-            trail.insert(0, tokens.pop())
-        elif kind == "text" and value[-1] in " \t\n\r\f":
+        elif kind == "text" and value[-1:] in " \t\n\r\f":
             stripped = value.rstrip(" \t\n\r\f")
-            trail.insert(0, ("text", value[len(stripped) :]))
-            tokens[-1] = ("text", stripped)
+            if not stripped:
+                trail.insert(0, tokens.pop())
+            else:
+                trail.insert(0, ("text", value[len(stripped) :]))
+                tokens[-1] = ("text", stripped)
         else:
             break
     return lead, tokens, trail
@@ -576,29 +668,34 @@ def _is_wrapped(tokens: list[Token]) -> bool:
     return True
 
 
-def _split(body: list[Token], options: WalkOptions, line: int) -> tuple[list[SegmentSlice], list[str]]:
-    """Split a unit's body into sentence segments (or keep it whole) and the white space between."""
+def _split(
+    body: list[Token], flat: str, starts: list[int], options: WalkOptions, line: int
+) -> tuple[list[SegmentSlice], list[str]]:
+    """Split a unit's body into sentence segments (or keep it whole) and the white space between.
+
+    ``flat`` and ``starts`` are the body flattened (see :func:`_flatten`).
+    """
     if options.segmentation == "paragraph":
-        return [_segment(body, line)], []
-    flat, starts = _flatten(body)
+        return [_segment(body, line, flat)], []
     spans = _depth_zero(sentence_spans(flat, options.language), flat)
     if len(spans) <= 1:
-        return [_segment(body, line)], []
-    pieces = _cut(body, starts, len(flat), spans)
+        return [_segment(body, line, flat)], []
     segments = []
     gaps = []
     current_line = line
-    for index, (before, tokens) in enumerate(pieces):
+    for index, (before, tokens, text) in enumerate(_cut(body, starts, flat, spans)):
         if index:
             gaps.append(before)
         current_line += before.count("\n")
-        segments.append(_segment(tokens, current_line))
-        current_line += _flat_text(tokens).count("\n")
+        segments.append(_segment(tokens, current_line, text))
+        current_line += text.count("\n")
     return segments, gaps
 
 
 def _flatten(tokens: list[Token]) -> tuple[str, list[int]]:
     """One string for the sentence splitter, and where each token starts in it."""
+    if len(tokens) == 1 and tokens[0][0] == "text":
+        return tokens[0][1], [0]  # most bodies: plain text
     chars: list[str] = []
     starts: list[int] = []
     length = 0
@@ -627,9 +724,50 @@ def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]
 
 
 def _cut(
+    body: list[Token], starts: list[int], flat: str, spans: list[tuple[int, int]]
+) -> list[tuple[str, list[Token], str]]:
+    """Token slices for each span, with the white space before it and the span's text.
+
+    One forward pass over the tokens: a span's tokens are those that overlap it
+    (text tokens clipped to it), which is what :func:`_slice` gives. The gap
+    before a span is white space, all of it text, so it is the flat string's
+    slice; a gap that holds a marker takes the token-by-token path.
+    """
+    bounds = [*starts, len(flat)]
+    count = len(body)
+    result: list[tuple[str, list[Token], str]] = []
+    index = 0  # first token that ends after the current span's start
+    previous_end = 0
+    for start, end in spans:
+        gap = flat[previous_end:start] if result else ""
+        if _MARKER_CHARS.search(gap):
+            gap = _flat_text(_cut_slow(body, starts, len(flat), [(previous_end, start)])[0][1])
+        while bounds[index + 1] <= start:
+            index += 1
+        tokens: list[Token] = []
+        position = index
+        while position < count and bounds[position] < end:
+            token = body[position]
+            position += 1
+            if token[0] == "text":
+                lo, hi = start - bounds[position - 1], end - bounds[position - 1]
+                if lo > 0 or hi < len(token[1]):
+                    token = ("text", token[1][max(lo, 0) : hi])
+                    if not token[1]:
+                        continue
+            tokens.append(token)
+        result.append((gap, tokens, flat[start:end]))
+        previous_end = end
+    return result
+
+
+_MARKER_CHARS = re.compile(f"[{OPEN}{CLOSE}{ATOMIC}]")
+
+
+def _cut_slow(
     body: list[Token], starts: list[int], length: int, spans: list[tuple[int, int]]
 ) -> list[tuple[str, list[Token]]]:
-    """Token slices for each span, with the white space before it."""
+    """Token slices for each span, with the white space before it (by bisection; see _cut)."""
 
     def split_at(flat_index: int) -> tuple[int, int]:
         """(token index, offset in that token) of a position in the flat string."""
@@ -666,33 +804,38 @@ def _slice(tokens: list[Token], start: tuple[int, int], end: tuple[int, int]) ->
     return out
 
 
-def _segment(tokens: list[Token], line: int) -> SegmentSlice:
+def _segment(tokens: list[Token], line: int, flat: str) -> SegmentSlice:
     """Number the placeholders of a segment from 1 and render its msgid.
 
     A number whose token the source text itself spells out (``&lt;b1&gt;``) is
-    skipped, so a msgid never has two meanings for one token.
+    skipped, so a msgid never has two meanings for one token. ``flat`` is the
+    segment flattened (see :func:`_flatten`): without a "<" it spells out none.
     """
+    if len(tokens) == 1 and tokens[0][0] == "text":  # most segments: plain text
+        return SegmentSlice(tokens, {}, normalize_spaces(tokens[0][1]).strip(" "), line)
     placeholders: dict[int, Placeholder] = {}
-    numbers: dict[int, int] = {}
+    numbers: dict[int, Placeholder] = {}
     parts: list[str] = []
-    literal = _literal_numbers(tokens)
+    literal = _literal_numbers(tokens) if "<" in flat else ()
     number = 0
     for kind, value in tokens:
         if kind == "text":
             parts.append(normalize_spaces(value))
             continue
-        key = id(value)
-        if key not in numbers:
+        placeholder = numbers.get(id(value))
+        if placeholder is None:
             number += 1
             while number in literal:
                 number += 1
-            numbers[key] = number
-            name = value.tag if isinstance(value.tag, str) else _node_name(value)
-            placeholders[number] = Placeholder(number, name, kind != "atom", value)
-        placeholder = placeholders[numbers[key]]
-        parts.append(
-            {"open": placeholder.open_text, "close": placeholder.close_text, "atom": placeholder.atomic_text}[kind]
-        )
+            tag = value.tag
+            name = tag if isinstance(tag, str) else _node_name(value)
+            placeholder = numbers[id(value)] = placeholders[number] = Placeholder(number, name, kind != "atom", value)
+        if kind == "open":
+            parts.append(placeholder.open_text)
+        elif kind == "close":
+            parts.append(placeholder.close_text)
+        else:
+            parts.append(placeholder.atomic_text)
     return SegmentSlice(tokens, placeholders, "".join(parts).strip(" "), line)
 
 
@@ -739,9 +882,9 @@ class WalkedPage:
 
     The walk (sentence splitting included) is most of the work of building a
     page and the same for every language. Each use but the last gets its own
-    parse of the bytes (cheap: libxml2) with the units moved over to it, node
-    for node (two parses of the same bytes give the same tree); the last use
-    gets the walked page itself.
+    copy of the tree (made in C by libxml2, doctype and the root's sibling
+    comments included, before any use changed the tree) with the units moved
+    over to it, node for node; the last use gets the walked page itself.
     """
 
     data: bytes
@@ -756,7 +899,7 @@ class WalkedPage:
         self.uses -= 1
         if self.uses <= 0:
             return self.page, self.units
-        page = parse_page(self.data, self.path, self.default_language)
+        page = _moved(self.page, tree=copy.deepcopy(self.page.tree))  # cheaper than parsing the bytes again
         nodes = dict(zip(self.page.tree.getroot().iter(), page.tree.getroot().iter()))
         return page, [_moved_unit(unit, nodes) for unit in self.units]
 
@@ -781,15 +924,14 @@ def _moved_unit(unit: Unit, nodes: dict[Any, Any]) -> Unit:
     if isinstance(unit, AttributeUnit):
         return _moved(unit, element=nodes[unit.element])
 
-    def tokens(items: list[Token]) -> list[Token]:
-        return [(kind, value if kind == "text" else nodes[value]) for kind, value in items]
+    def tokens(items: list[Token]) -> list[Token]:  # (text tokens are shared: tuples of strings)
+        return [token if token[0] == "text" else (token[0], nodes[token[1]]) for token in items]
+
+    def placeholders(found: dict[int, Placeholder]) -> dict[int, Placeholder]:
+        return {n: _moved(p, node=nodes[p.node]) for n, p in found.items()} if found else {}
 
     segments = [
-        _moved(
-            segment,
-            tokens=tokens(segment.tokens),
-            placeholders={n: _moved(p, node=nodes[p.node]) for n, p in segment.placeholders.items()},
-        )
+        _moved(segment, tokens=tokens(segment.tokens), placeholders=placeholders(segment.placeholders))
         for segment in unit.segments
     ]
     return _moved(
@@ -871,29 +1013,37 @@ def apply_translations(units: list[Unit], translate: Translate) -> list[TextUnit
                 unit.element.set(unit.attribute, _clean(value))
             continue
         translated = [translate(s.msgid, s.placeholders) for s in unit.segments]
-        if all(t is None for t in translated):
-            untouched.append(unit)
+        if not any(isinstance(t, tuple) for t in translated):  # (stops at the first: most units are translated)
+            if all(t is None for t in translated):
+                untouched.append(unit)
             continue
-        if all(not isinstance(t, tuple) for t in translated):
-            continue
-        nodes: list[Any] = _materialize_tokens(unit.lead)
+        nodes: list[Any] = []
+        _materialize_tokens(unit.lead, nodes)
         for index, (segment, pieces) in enumerate(zip(unit.segments, translated)):
             if index:
                 nodes.append(unit.gaps[index - 1])
             if not isinstance(pieces, tuple):
-                nodes.extend(_materialize_tokens(segment.tokens))
+                _materialize_tokens(segment.tokens, nodes)
             else:
-                nodes.extend(_materialize_pieces(pieces))
-        nodes.extend(_materialize_tokens(unit.trail))
+                _materialize_pieces(pieces, nodes)
+        _materialize_tokens(unit.trail, nodes)
         _splice(unit, nodes)
     untouched.reverse()
     return untouched
+
+
+# Every character _clean changes or looks at: CR, UNSHOWABLE and BIDI_CONTROL (most translations have none).
+_CLEAN_SUSPECTS = re.compile(
+    "[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _clean(text: str) -> str:
     """Translated text made safe to show: no characters HTML cannot hold (NUL, C0 and C1
     controls, lone surrogates), line breaks as HTML reads them (CR and CRLF become LF), and
     no bidi control left open (see :func:`balance_bidi`)."""
+    if text.isprintable() or _CLEAN_SUSPECTS.search(text) is None:
+        return text  # nothing to change. (Every suspect is unprintable; isprintable scans ~4x faster.)
     return balance_bidi(UNSHOWABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
@@ -921,31 +1071,33 @@ def balance_bidi(text: str) -> str:
     return text + "".join(reversed(open_))
 
 
-def _materialize_tokens(tokens: list[Token]) -> list[Any]:
-    """Original tokens back into nodes: exact copies, so untranslated text stays byte-faithful."""
-    out: list[Any] = []
+def _materialize_tokens(tokens: list[Token], out: list[Any]) -> None:
+    """Original tokens back into nodes, appended to ``out``: exact copies, so untranslated text stays byte-faithful."""
     stack: list[Any] = []
     for kind, value in tokens:
         if kind == "text":
             _append(stack[-1] if stack else None, out, value)
         elif kind == "atom":
-            node = copy.deepcopy(value)
-            node.tail = None
-            _attach(stack, out, node)
+            _attach(stack, out, _copy(value))
         elif kind == "open":
             node = _shallow(value)
             _attach(stack, out, node)
             stack.append(node)
         else:
             stack.pop()
-    return out
 
 
-def _materialize_pieces(pieces: tuple[Piece, ...]) -> list[Any]:
-    """A parsed translation into nodes: text is escaped by lxml, markup only from the source."""
-    out: list[Any] = []
-    _nested(_fill(None, out, pieces))
-    return out
+def _materialize_pieces(pieces: tuple[Piece, ...], out: list[Any]) -> None:
+    """A parsed translation into nodes, appended to ``out``: text is escaped by lxml, markup only from the source."""
+    for piece in pieces:
+        if isinstance(piece, str):  # what _fill does with top-level text and atoms, without its generator
+            text = _clean(piece)
+            if text:
+                out.append(text)
+        elif isinstance(piece, Atomic):
+            out.append(_copy(piece.placeholder.node))
+        else:
+            _nested(_fill(None, out, (piece,)))
 
 
 def _fill(parent: Any, out: list[Any], pieces: tuple[Piece, ...]) -> Iterator[Any]:
@@ -953,17 +1105,31 @@ def _fill(parent: Any, out: list[Any], pieces: tuple[Piece, ...]) -> Iterator[An
         if isinstance(piece, str):
             _append(parent, out, _clean(piece))
         elif isinstance(piece, Atomic):
-            node = copy.deepcopy(piece.placeholder.node)
-            node.tail = None
-            _attach([parent] if parent is not None else [], out, node)
+            _attach([parent] if parent is not None else [], out, _copy(piece.placeholder.node))
         else:
             node = _shallow(piece.placeholder.node)
             _attach([parent] if parent is not None else [], out, node)
             yield _fill(node, out, piece.children)
 
 
+def _copy(node: Any) -> Any:
+    """A copy of ``node`` and its content, without its tail (lxml's ``__copy__`` is deep: this is
+    ``copy.deepcopy`` without the copy module's dispatch)."""
+    copied = node.__copy__()
+    copied.tail = None
+    return copied
+
+
 def _shallow(element: Any) -> Any:
-    node = etree.Element(element.tag, attrib=dict(element.attrib))
+    """``element`` with its attributes (in order) and no content.
+
+    Copied in C and emptied: cheaper than building a new element from its
+    attributes, and it keeps names lxml would not create (``@click``, ``:href``).
+    """
+    node = element.__copy__()
+    del node[:]
+    node.text = None
+    node.tail = None
     return node
 
 
@@ -991,23 +1157,24 @@ def _splice(unit: TextUnit, nodes: list[Any]) -> None:
     """Replace the unit's original run in its container by ``nodes`` (strings and elements)."""
     container, start, end = unit.container, unit.start, unit.end
     lead = ""
-    index = 0
-    while index < len(nodes) and isinstance(nodes[index], str):
-        lead += nodes[index]
-        index += 1
-    for child in list(container)[start:end]:
-        container.remove(child)
+    elements: list[Any] = []
+    tails: list[str] = []  # each element's tail, joined here rather than through lxml
+    for node in nodes:
+        if not isinstance(node, str):
+            elements.append(node)
+            tails.append("")
+        elif elements:
+            tails[-1] += node
+        else:
+            lead += node
+    for element, tail in zip(elements, tails):
+        if tail:  # (new nodes come without a tail: see _copy and _shallow)
+            element.tail = tail
+    if end > start:
+        del container[start:end]  # (lxml takes each removed child's tail with it, as remove() does)
     if start == 0:
         container.text = lead or None
     else:
         container[start - 1].tail = lead or None
-    position = start
-    last = None
-    for node in nodes[index:]:
-        if isinstance(node, str):
-            last.tail = (last.tail or "") + node
-            continue
-        node.tail = None
-        container.insert(position, node)
-        position += 1
-        last = node
+    if elements:
+        container[start:start] = elements  # one slice insert: each insert() would walk to its position

@@ -64,7 +64,9 @@ Piece = Union[str, Paired, Atomic]
 
 def normalize_spaces(text: str) -> str:
     """Collapse runs of ASCII white space (never U+00A0) to one space."""
-    return SPACES.sub(" ", text)
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+        return SPACES.sub(" ", text)
+    return text  # only single spaces (most text): the substitution would change nothing, at ~15x the cost
 
 
 def placeholder_names(msgid: str) -> list[str]:
@@ -104,18 +106,27 @@ def parse_translation(
     so a typo never leaks into the page as literal text or markup. Tokens in
     ``literals`` (see :func:`literal_lookalikes`) are plain text.
     """
+    if not placeholders and "<" not in text:
+        return (text,) if text else ()  # most segments: no tag, nothing to match (_parse_tokens agrees)
+    return _parse_tokens(text, placeholders, literals)
+
+
+def _parse_tokens(text: str, placeholders: dict[int, Placeholder], literals: frozenset[str]) -> tuple[Piece, ...]:
+    """:func:`parse_translation` token by token (the exact path every input may take)."""
     stack: list[tuple[Placeholder | None, list[Piece]]] = [(None, [])]
     seen: set[int] = set()
     nesting: list[tuple[frozenset[str], str]] = []  # never-nested names open around the position
     position = 0
     for match in PLACEHOLDER.finditer(text):
-        if match.group(0) in literals:
+        token = match.group(0)
+        if token in literals:
             continue
-        _append_text(stack[-1][1], text[position : match.start()])
+        start = match.start()
+        if start > position:
+            stack[-1][1].append(text[position:start])
         position = match.end()
         closing, name, number, selfclosing = match.groups()
         placeholder = placeholders.get(int(number))
-        token = match.group(0)
         if placeholder is None or placeholder.name != name:
             raise PlaceholderError(f"unknown placeholder {token}")
         if closing:
@@ -144,9 +155,8 @@ def parse_translation(
         unclosed = stack[-1][0]
         assert unclosed is not None
         raise PlaceholderError(f"{unclosed.open_text} is never closed")
-    missing = sorted(set(placeholders) - seen)
-    if missing:
-        absent = placeholders[missing[0]]
+    if len(seen) < len(placeholders):  # (seen only holds numbers of placeholders)
+        absent = placeholders[min(set(placeholders) - seen)]
         shown = absent.open_text if absent.paired else absent.atomic_text
         raise PlaceholderError(f"placeholder {shown} is missing")
     return tuple(stack[0][1])
@@ -162,6 +172,8 @@ def _never_nested(placeholder: Placeholder) -> frozenset[str]:
 
 
 def _check_nesting(placeholder: Placeholder, token: str, nesting: list[tuple[frozenset[str], str]]) -> None:
+    if not nesting:
+        return  # at the top level nothing can clash (and an atomic node's descendants need no look)
     inner = _never_nested(placeholder)
     for outer, opened in nesting:
         clash = inner & outer

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import chain
 
 ATOMIC = "\ufffc"  # inline element without translatable text (footnote ref, image, <br>)
 OPEN = "\ue000"  # start of an inline element with text (<strong>, <em>, <a>…)
@@ -48,7 +49,10 @@ _SKIP_CLASS = r"[\s" + re.escape(_OPENERS) + "]"
 _FOOTNOTE = r"\[\d{1,3}\]"  # "Russia.[1] Nevertheless"
 
 _CANDIDATE = re.compile(
-    r"(?<![.!?…])(?P<term>[.!?…]++)"  # whole punctuation runs only: linear on "....."
+    # Whole punctuation runs only (linear on "....."): a mark not preceded by another. The
+    # mark comes before the look-behind so that the regex engine can skip ahead to the next
+    # mark at C speed instead of trying the look-behind at every character (2x faster).
+    r"(?P<term>[.!?…](?<![.!?…][.!?…])[.!?…]*+)"
     rf"(?:{_CLOSER_CLASS}|{_FOOTNOTE})*+"
     r"(?P<gap>\s++)"
     # The first significant character of the next sentence, after openers and markers.
@@ -166,11 +170,12 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
     start, end = _content_bounds(text)
     if start == end:
         return []
-    if _CANDIDATE.search(text) is None:  # no sentence end followed by more text: one sentence
+    first = _CANDIDATE.search(text)
+    if first is None:  # no sentence end followed by more text: one sentence
         return [(start, end)]
     rules = _RULES.get(_base_language(lang), _GENERIC_RULES)
     spans: list[tuple[int, int]] = []
-    for gap_start, gap_end in _sentence_gaps(text, start, rules):
+    for gap_start, gap_end in _sentence_gaps(text, start, rules, first):
         spans.append((start, gap_start))
         start = gap_end
     spans.append((start, end))
@@ -189,11 +194,15 @@ def _base_language(lang: str) -> str:
     return lang.lower().replace("_", "-").split("-", 1)[0]
 
 
-def _sentence_gaps(text: str, start: int, rules: _Rules) -> Iterator[tuple[int, int]]:
-    """Whitespace gaps (start, end) between sentences, left to right."""
+def _sentence_gaps(text: str, start: int, rules: _Rules, first: re.Match[str]) -> Iterator[tuple[int, int]]:
+    """Whitespace gaps (start, end) between sentences, left to right.
+
+    ``first`` is the first _CANDIDATE match; the search goes on after it (look-behinds
+    still see the text before), which is what finditer from the start would give.
+    """
     nesting = _Nesting(text)
     nesting.new_sentence(start)
-    for match in _CANDIDATE.finditer(text):
+    for match in chain((first,), _CANDIDATE.finditer(text, first.end())):
         gap_start, gap_end = match.span("gap")
         nesting.advance(gap_start)
         if nesting.blocks_split(gap_start):
@@ -251,6 +260,8 @@ def _full_stop_ends(word: str, previous: str | None, first: str, rules: _Rules) 
         return _starts_word(first)
     if kind is _Kind.BEFORE_NUMBER:
         return not first.isdigit()
+    if len(word) > 1 and word.isalpha():  # most words: not dotted, no initial, no number but a Roman one
+        return not (rules.dotted_ordinals and _ROMAN_NUMBER.fullmatch(word))
     if _DOTTED_LETTERS.fullmatch(word):
         return False  # U.S., e.g., M.Ö., A.Ş., т.е.
     if len(word) == 1 and word.isalpha():
@@ -310,8 +321,8 @@ class _Nesting:
         self._pending: re.Match[str] | None = next(self._events, None)
         self._depth = 0
         self._open: list[tuple[str, bool]] = []  # (kind, opened mid-sentence)
-        self._count = {kind: 0 for kind in _KINDS}  # entries of each kind in _open
-        self._mid_count = {kind: 0 for kind in _KINDS}  # those opened mid-sentence
+        self._count = dict.fromkeys(_KINDS, 0)  # entries of each kind in _open
+        self._mid_count = dict.fromkeys(_KINDS, 0)  # those opened mid-sentence
         self._lead_end = 0
         self._last_close: dict[str, int] | None = None
 
@@ -321,9 +332,11 @@ class _Nesting:
 
     def advance(self, pos: int) -> None:
         """Take into account every mark before `pos`."""
-        while self._pending is not None and self._pending.start() < pos:
-            self._apply(self._pending.start(), self._pending.group())
-            self._pending = next(self._events, None)
+        pending = self._pending
+        while pending is not None and pending.start() < pos:
+            self._apply(pending.start(), pending.group())
+            pending = next(self._events, None)
+        self._pending = pending
 
     def blocks_split(self, pos: int) -> bool:
         """Whether a sentence may not end at `pos` (inside markup or a mid-sentence quote)."""

@@ -1,0 +1,78 @@
+"""Extraction's fast paths give exactly what the plain ways of computing the same thing give."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from transkit.source import html, sentences
+from transkit.source.inline import SPACES, normalize_spaces
+from transkit.source.sentences import ATOMIC, CLOSE, OPEN
+
+SETTINGS = settings(max_examples=500, derandomize=True, deadline=None)
+CHARS = list("ab .!?…\n\t\r\f\xa0\"“”()[]1") + [OPEN, CLOSE, ATOMIC, "\u2009"]
+text = st.text(alphabet=st.sampled_from(CHARS), min_size=1, max_size=12)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\r\f\xa0a")), max_size=30))
+def test_normalize_spaces_is_the_substitution(value: str) -> None:
+    assert normalize_spaces(value) == SPACES.sub(" ", value)
+
+
+# The candidate pattern as first written: look-behind first, which the regex engine must try at every position.
+ORIGINAL_CANDIDATE = re.compile(
+    r"(?<![.!?…])(?P<term>[.!?…]++)" + sentences._CANDIDATE.pattern.split("[.!?…]*+)", 1)[1]
+)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(CHARS + ["A", "x", "Б"]), max_size=40))
+def test_candidate_pattern_finds_what_the_original_found(value: str) -> None:
+    def found(pattern: re.Pattern[str]) -> list[tuple[tuple[int, int], ...]]:
+        return [(m.span(), m.span("term"), m.span("gap"), m.span("first")) for m in pattern.finditer(value)]
+
+    assert found(sentences._CANDIDATE) == found(ORIGINAL_CANDIDATE)
+
+
+@st.composite
+def body_and_spans(draw: st.DrawFn) -> tuple[list[html.Token], list[tuple[int, int]]]:
+    """A unit body (text never next to text, as the walker makes them) and increasing spans of its flat string."""
+    tokens: list[html.Token] = []
+    for _ in range(draw(st.integers(1, 8))):
+        if tokens and tokens[-1][0] != "text" and draw(st.booleans()):
+            tokens.append(("text", draw(text)))
+        else:
+            tokens.append((draw(st.sampled_from(["open", "close", "atom"])), etree.Element("b")))
+    flat, _ = html._flatten(tokens)
+    cuts = sorted(draw(st.sets(st.integers(0, len(flat)), min_size=2, max_size=8)))
+    spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2])]
+    return tokens, spans
+
+
+@SETTINGS
+@given(body_and_spans())
+def test_cut_in_one_pass_is_cutting_by_bisection(case: tuple[list[html.Token], list[tuple[int, int]]]) -> None:
+    body, spans = case
+    flat, starts = html._flatten(body)
+    fast = html._cut(body, starts, flat, spans)
+    slow = html._cut_slow(body, starts, len(flat), spans)
+    assert [(gap, tokens) for gap, tokens, _ in fast] == slow
+    for (_, tokens, span_text), (start, end) in zip(fast, spans):
+        assert span_text == flat[start:end]
+        assert span_text.count("\n") == html._flat_text(tokens).count("\n")
+
+
+@SETTINGS
+@given(st.lists(text, min_size=1, max_size=3), st.booleans())
+def test_text_inside_is_the_text_serialisation(texts: list[str], nested: bool) -> None:
+    element = etree.Element("span")
+    element.text = texts[0].replace("\f", "")  # lxml refuses some control characters; keep what it takes
+    for value in texts[1:] if nested else []:
+        child = etree.SubElement(element, "b")
+        child.text = value.replace("\f", "")
+    element.tail = "tail"
+    assert html._text_inside(element) == etree.tostring(element, method="text", encoding=str, with_tail=False)
