@@ -127,6 +127,34 @@ def live_translations(folder: Path) -> int:
     )
 
 
+class Trash:
+    """Folders put aside instead of deleted, and deleted only once the timing is over.
+
+    ext4 scans past recently deleted inodes when it allocates new ones: right
+    after a large delete, creating files costs several times its usual system
+    time (perf shows ``recently_deleted`` in ``__ext4_new_inode``). Deleting
+    between runs would charge that to whichever tool runs next.
+    """
+
+    def __init__(self) -> None:
+        self.folders: list[Path] = []
+
+    def discard(self, path: Path) -> None:
+        if not path.exists():
+            return
+        aside = path.with_name(f".trash-{path.name}-{os.getpid()}-{len(self.folders)}")
+        path.rename(aside)
+        self.folders.append(aside)
+
+    def empty(self) -> None:
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.folders.clear()
+
+
+TRASH = Trash()
+
+
 def settle() -> None:
     """Let the disk write back what earlier steps (or the set-up) wrote, so that it is not charged to the next step.
 
@@ -160,16 +188,16 @@ class Runner:
             return True
         snapshot = self.cwd.with_name(self.cwd.name + ".before-step")
         if self.repeat > 1:
-            shutil.rmtree(snapshot, ignore_errors=True)
+            TRASH.discard(snapshot)
             shutil.copytree(self.cwd, snapshot, symlinks=True)
         runs = []
         for run in range(self.repeat):
             if run:  # every run starts from the same files
-                shutil.rmtree(self.cwd)
+                TRASH.discard(self.cwd)
                 shutil.copytree(snapshot, self.cwd, symlinks=True)
             settle()
             runs.append(measure(commands, self.cwd))
-        shutil.rmtree(snapshot, ignore_errors=True)
+        TRASH.discard(snapshot)
         self.results[STEPS[name]] = min(runs, key=lambda m: m.seconds)
         return True
 
@@ -178,7 +206,7 @@ def bench_transkit(
     work: Path, n: int, transkit: str, wanted: list[str], jobs: int | None, repeat: int
 ) -> tuple[dict[str, Measure], int]:
     root = work / "transkit"
-    shutil.rmtree(root, ignore_errors=True)
+    TRASH.discard(root)
     generate(n, root / "sources")
     (root / "transkit.toml").write_text('languages = ["tr", "ru"]\n')
     option = [f"--jobs={jobs}"] if jobs else []
@@ -187,7 +215,7 @@ def bench_transkit(
 
     def revise() -> None:
         fill_catalogs(root / "locales")
-        shutil.rmtree(root / "sources")
+        TRASH.discard(root / "sources")
         generate(n, root / "sources", revise=10)
 
     if (
@@ -204,7 +232,7 @@ def bench_transkit(
 
 def bench_peer(work: Path, n: int, venv: Path, wanted: list[str], repeat: int) -> tuple[dict[str, Measure], int]:
     root = work / "peer"
-    shutil.rmtree(root, ignore_errors=True)
+    TRASH.discard(root)
     generate(n, root / "sources")
     for folder in ("po", "po-again", "po-revised", "out"):
         (root / folder).mkdir(parents=True)
@@ -216,8 +244,8 @@ def bench_peer(work: Path, n: int, venv: Path, wanted: list[str], repeat: int) -
 
     def revise() -> None:
         fill_catalogs(root / "po")
-        shutil.rmtree(root / "sources")
-        shutil.rmtree(root / "pot")
+        TRASH.discard(root / "sources")
+        TRASH.discard(root / "pot")
         generate(n, root / "sources", revise=10)
 
     if (
@@ -305,6 +333,14 @@ def main() -> None:
             args.json.write_text(json.dumps(
                 {str(n): {k: vars(v) for k, v in found.items()} for n, found in results.items()}, indent=2))
         return
+    TRASH.folders.extend(args.work.glob(".trash-*"))  # left by an interrupted run
+    try:
+        run_side_by_side(args, transkit, wanted)
+    finally:
+        TRASH.empty()
+
+
+def run_side_by_side(args: argparse.Namespace, transkit: str, wanted: list[str]) -> None:
     print(f"corpus: {args.n} articles in {args.work}; machine: {os.cpu_count()} cores; load: {_load()}; "
           f"commit: {_commit()}; best of {args.repeat} runs per step", flush=True)
     ours, ours_kept = bench_transkit(args.work, args.n, transkit, wanted, args.jobs, args.repeat)
