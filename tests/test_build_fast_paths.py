@@ -37,7 +37,15 @@ from transkit.source.html import (
     serialize_page,
     walk_page,
 )
-from transkit.source.inline import Placeholder, _parse_tokens, parse_translation
+from transkit.source.inline import (
+    NEVER_NESTED,
+    PLACEHOLDER,
+    Atomic,
+    Paired,
+    Placeholder,
+    _parse_tokens,
+    parse_translation,
+)
 
 PAGES = sorted({*FIXTURES.rglob("*.html"), *(REPO / "tests" / "golden").rglob("*.html"),
                 *(REPO / "tests" / "peer_cases").glob("*.html"), *(REPO / "sources").glob("*.html")})
@@ -75,6 +83,90 @@ def test_parse_translation_agrees_with_the_token_by_token_parse(text: str, place
 @pytest.mark.parametrize("text", ["", "plain", "a > b", "1 < 2", "<b1>x</b1>", "x<"])
 def test_parse_translation_of_text_without_placeholders(text: str) -> None:
     assert _outcome(parse_translation, text, {}) == _outcome(lambda t, p: _parse_tokens(t, p, frozenset()), text, {})
+
+
+def _parse_tokens_reference(text: str, placeholders: dict[int, Placeholder], literals: frozenset[str]) -> Any:
+    """The token-by-token parse as it was before its round-2 tightening: the reference."""
+    stack: list[Any] = [(None, [])]
+    seen: set[int] = set()
+    nesting: list[tuple[frozenset[str], str]] = []
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        token = match.group(0)
+        if token in literals:
+            continue
+        start = match.start()
+        if start > position:
+            stack[-1][1].append(text[position:start])
+        position = match.end()
+        closing, name, number, selfclosing = match.groups()
+        placeholder = placeholders.get(int(number))
+        if placeholder is None or placeholder.name != name:
+            raise PlaceholderError(f"unknown placeholder {token}")
+        if closing:
+            top = stack[-1][0]
+            if top is None or top.number != placeholder.number or selfclosing:
+                raise PlaceholderError(f"{token} does not close the placeholder opened before it")
+            _, children = stack.pop()
+            nesting.pop()
+            stack[-1][1].append(Paired(placeholder, tuple(children)))
+            continue
+        if placeholder.number in seen:
+            raise PlaceholderError(f"placeholder {token} appears twice")
+        seen.add(placeholder.number)
+        inner = _never_nested_reference(placeholder)
+        for outer, opened in nesting:
+            clash = inner & outer
+            if clash:
+                raise PlaceholderError(f"{token} cannot go inside {opened}: HTML never nests <{min(clash)}> elements")
+        if selfclosing:
+            if placeholder.paired:
+                raise PlaceholderError(f"{token} must wrap text: {placeholder.open_text}…{placeholder.close_text}")
+            stack[-1][1].append(Atomic(placeholder))
+        else:
+            if not placeholder.paired:
+                raise PlaceholderError(f"{token} stands alone: write {placeholder.atomic_text}")
+            stack.append((placeholder, []))
+            nesting.append((inner, token))
+    if text[position:]:
+        stack[-1][1].append(text[position:])
+    if len(stack) > 1:
+        raise PlaceholderError(f"{stack[-1][0].open_text} is never closed")
+    if len(seen) < len(placeholders):
+        absent = placeholders[min(set(placeholders) - seen)]
+        shown = absent.open_text if absent.paired else absent.atomic_text
+        raise PlaceholderError(f"placeholder {shown} is missing")
+    return tuple(stack[0][1])
+
+
+def _never_nested_reference(placeholder: Placeholder) -> frozenset[str]:
+    names = {placeholder.name}
+    node = placeholder.node
+    if not placeholder.paired and node is not None and hasattr(node, "iter"):
+        names.update(d.tag for d in node.iter() if isinstance(d.tag, str))
+    return frozenset(names) & NEVER_NESTED
+
+
+_LINK = etree.fromstring("<span><a href='x'>y</a></span>")
+NESTING_SETS = st.sampled_from([
+    {1: Placeholder(1, "a", True), 2: Placeholder(2, "b", True), 3: Placeholder(3, "a", True)},
+    {1: Placeholder(1, "a", True), 2: Placeholder(2, "span", False, _LINK), 3: Placeholder(3, "button", True)},
+    {1: Placeholder(1, "b", True), 2: Placeholder(2, "br", False), 3: Placeholder(3, "nobr", True)},
+])
+NESTING_MSGSTRS = st.lists(
+    st.sampled_from(["x", " ", "<", "<a1>", "</a1>", "<b2>", "</b2>", "<a3>", "</a3>", "<span2/>", "<button3>",
+                     "</button3>", "<br2/>", "<nobr3>", "</nobr3>", "<b1>", "</b1>", "<a1/>", "<b9>"]),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=1500, derandomize=True)
+@given(text=st.one_of(MSGSTRS, NESTING_MSGSTRS), placeholders=st.one_of(PLACEHOLDER_SETS, NESTING_SETS),
+       literal=st.booleans())
+def test_token_parse_agrees_with_the_reference(text: str, placeholders: dict[int, Placeholder], literal: bool) -> None:
+    literals = frozenset({"<b2>", "</b2>", "<b9>"}) if literal else frozenset()
+    exact = _outcome(lambda t, p: _parse_tokens_reference(t, p, literals), text, placeholders)
+    assert _outcome(lambda t, p: _parse_tokens(t, p, literals), text, placeholders) == exact
 
 
 # ---------------------------------------------------------------- _clean
@@ -243,3 +335,57 @@ def test_copied_tree_builds_like_a_fresh_parse(data: bytes) -> None:
         each = build_page(data, "t.html", catalog, "x.po", language, OPTIONS, "en", True)
         once = build_page(data, "t.html", catalog, "x.po", language, OPTIONS, "en", True, PagePolicy(), walked)
         assert once == each, language
+
+
+POLICIES = [
+    PagePolicy(),
+    PagePolicy(alternates=(("en", "a.html"), ("tr", "b.html")), mark_drafts=True),
+    PagePolicy(alternates=(("en", "a.html"),), all_pages=True),
+    PagePolicy(noindex=True, notice="<p>N</p>"),
+]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_walked_page_builds_like_a_fresh_parse_in_every_language(path: Path) -> None:
+    """Uses before the last build on the walked tree and put it back (or on a copy): each use builds
+    exactly what a fresh parse builds, whatever the languages before it did to the tree."""
+    data = path.read_bytes()
+    catalog = _shouting_catalog(data, path)
+    uses = [("tr", POLICIES[1]), ("ar", POLICIES[0]), ("ru", POLICIES[3]), ("de", POLICIES[2]), ("fa", POLICIES[1])]
+    walked = walk_page(data, path, OPTIONS, "en", len(uses))
+    for language, policy in uses:
+        each = build_page(data, path, catalog, "x.po", language, OPTIONS, "en", True, policy)
+        once = build_page(data, path, catalog, "x.po", language, OPTIONS, "en", True, policy, walked)
+        assert once == each, language
+
+
+def test_tree_undo_puts_back_children_tails_and_attributes() -> None:
+    root = etree.fromstring('<div a="1">t<b>x</b>u<i/>v<!--c-->w</div>')
+    before = etree.tostring(root)
+    undo = html.TreeUndo()
+    undo.keep_children(root)
+    undo.keep_attribute(root, "a")
+    undo.keep_attribute(root, "lang")
+    root.set("a", "2")
+    root.set("lang", "tr")
+    del root[0:2]
+    root.text = "new"
+    root[0].tail = None
+    root.insert(0, etree.Element("span"))
+    undo.restore()
+    assert etree.tostring(root) == before
+
+
+def _materialize_pieces_reference(pieces: Any, out: list[Any]) -> None:
+    """Every piece through _fill, as before the fast paths for text and <b1>text</b1>."""
+    _nested(html._fill(None, out, pieces))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_materialized_pieces_agree_with_the_fill_path(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = path.read_bytes()
+    catalog = _shouting_catalog(data, path)
+    policy = PagePolicy(mark_drafts=True)
+    fast = build_page(data, path, catalog, "x.po", "tr", OPTIONS, "en", True, policy)
+    monkeypatch.setattr(html, "_materialize_pieces", _materialize_pieces_reference)
+    assert build_page(data, path, catalog, "x.po", "tr", OPTIONS, "en", True, policy) == fast

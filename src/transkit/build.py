@@ -23,6 +23,8 @@ from .source.html import (
     AttributeUnit,
     ParsedPage,
     TextUnit,
+    TreeUndo,
+    Unit,
     WalkedPage,
     WalkOptions,
     apply_translations,
@@ -90,12 +92,15 @@ class _Translator:
         if msgstr == msgid:
             self.translated += 1
             return KEEP_SOURCE
-        try:
-            pieces = _parse(msgstr, msgid, placeholders)
-        except PlaceholderError as exc:
-            where = f"{self.catalog_path}:{entry.line}" if entry.line else str(self.catalog_path)
-            self.warnings.append(f"{where}: {exc}; the source text is used instead")
-            return None
+        if not placeholders and "<" not in msgstr:
+            pieces: tuple[Piece, ...] = (msgstr,)  # parse_translation's own first answer, without two calls
+        else:
+            try:
+                pieces = _parse(msgstr, msgid, placeholders)
+            except PlaceholderError as exc:
+                where = f"{self.catalog_path}:{entry.line}" if entry.line else str(self.catalog_path)
+                self.warnings.append(f"{where}: {exc}; the source text is used instead")
+                return None
         self.translated += 1
         if self.mark_drafts and entry.fuzzy:
             return (Paired(Placeholder(0, "span", True, _draft_marker(entry)), pieces),)
@@ -168,26 +173,54 @@ def build_page(
     """The source page with every usable translation from ``catalog`` spliced in.
 
     ``walked``: the page already walked (by :func:`walk_page`), when it is built in several languages.
+    A use before the last builds on the walked tree itself and puts it back afterwards (see
+    :class:`TreeUndo`) when the policy changes nothing but alternate links; otherwise on a copy.
     """
+    undo = None
     if walked is not None:
-        page, units = walked.next_use()
+        if walked.uses > 1 and not policy.noindex and not policy.notice:
+            undo = TreeUndo()
+        page, units = walked.next_use(undo)
     else:
         page = parse_page(data, source_path, default_language)
         options = WalkOptions(page.language, options.segmentation, options.include, options.exclude)
         units = walk_units(page, options)
+    try:
+        translator, html = _build(page, units, catalog, catalog_path, target, include_fuzzy, policy, undo)
+    finally:
+        if undo is not None:
+            undo.restore()
+    return BuildResult(html, tuple(translator.warnings), translator.segments, translator.translated)
+
+
+def _build(
+    page: ParsedPage, units: list[Unit], catalog: Catalog, catalog_path: Path | str, target: str,
+    include_fuzzy: bool, policy: PagePolicy, undo: TreeUndo | None,
+) -> tuple[_Translator, bytes]:
+    """Translate the page's tree in place and serialise it; ``undo`` records every change (policy: alternates only)."""
     translator = _Translator(catalog, catalog_path, include_fuzzy)
     # Attributes first: text units copy inline elements, and the copies must carry translated attributes.
-    apply_translations([u for u in units if isinstance(u, AttributeUnit)], translator)
+    apply_translations([u for u in units if isinstance(u, AttributeUnit)], translator, undo)
     texts = [u for u in units if not isinstance(u, AttributeUnit)]
     # No draft <span> where an element cannot be: <title> (and <option>) hold text only.
     text_only = _text_only(page)
-    fell_back = apply_translations([u for u in texts if u.container in text_only], translator)
+    fell_back = apply_translations([u for u in texts if u.container in text_only], translator, undo)
     translator.mark_drafts = policy.mark_drafts
-    fell_back += apply_translations([u for u in texts if u.container not in text_only], translator)
+    fell_back += apply_translations([u for u in texts if u.container not in text_only], translator, undo)
+    root = page.tree.getroot()
+    if undo is not None:
+        for unit in fell_back:
+            undo.keep_attribute(unit.container, "lang")
+        undo.keep_attribute(root, "lang")
+        undo.keep_attribute(root, "dir")
+        undo.keep_children(root)  # (set_alternates may add a <head>)
+        head = root.find("head")
+        if head is not None:
+            undo.keep_children(head)
     _mark_fallbacks(page, fell_back)
     _set_language(page, target)
     _apply_policy(page, policy)
-    return BuildResult(serialize_page(page), tuple(translator.warnings), translator.segments, translator.translated)
+    return translator, serialize_page(page)
 
 
 def _mark_fallbacks(page: ParsedPage, units: list[TextUnit]) -> None:
@@ -251,8 +284,9 @@ def _has_alternates(page: ParsedPage) -> bool:
 
 
 def _is_alternate_language_link(element: Any) -> bool:
-    rel = (element.get("rel") or "").lower().split()
-    return element.tag == "link" and "alternate" in rel and element.get("hreflang") is not None
+    if element.tag != "link" or element.get("hreflang") is None:  # (most of a head: no attribute to read)
+        return False
+    return "alternate" in (element.get("rel") or "").lower().split()
 
 
 def set_alternates(page: ParsedPage, alternates: tuple[tuple[str, str], ...]) -> None:

@@ -247,3 +247,56 @@ def test_entry_from_is_the_constructor() -> None:
     assert "__post_init__" not in vars(Entry) and "__slots__" not in vars(Entry)
     read = pofile._fast_parse(pofile.format_catalog(representative_catalog()))
     assert read is not None and all(set(vars(entry)) == set(fields) for entry in read.entries)
+
+
+def assert_whole_is_entries(text: str) -> bool:
+    """_fast_parse_whole (one findall) reads what _fast_parse_entries reads; True when it read it."""
+    if pofile._fast_refuses(text):
+        return False
+    whole = pofile._fast_parse_whole(text)
+    if whole is None:
+        return False
+    entries = pofile._fast_parse_entries(text)
+    assert entries is not None and whole == entries, text
+    assert [vars(e) for e in whole.entries] == [vars(e) for e in entries.entries], text  # lines too
+    assert all(type(e.obsolete) is bool for e in whole.entries)
+    return True
+
+
+def test_whole_text_reader_is_the_entry_reader() -> None:
+    rng = random.Random(13)
+    texts = [pofile.format_catalog(representative_catalog())]
+    texts += [pofile.format_catalog(Catalog(header_fields=HEADER, entries=(entry,))) for entry in SINGLE_ENTRIES]
+    texts += [pofile.format_catalog(random_catalog(rng)) for _ in range(400)]
+    read = [assert_whole_is_entries(text) for text in texts]
+    assert read.count(True) >= len(texts) - 6  # what we write is read in one findall
+    bases = texts[:40]
+    outcomes = [assert_whole_is_entries(mutate(rng.choice(bases), rng)) for _ in range(6000)]
+    assert 300 < outcomes.count(True) < 5700, outcomes.count(True)  # both ways were taken
+
+
+def test_whole_text_reader_gives_up_on_what_it_cannot_read() -> None:
+    text = pofile.format_catalog(representative_catalog())
+    assert pofile._fast_parse_whole(text) is not None
+    reordered = text.replace("#. ", "#: x.html:1\n#. ", 1)  # comment lines out of gettext's order
+    assert pofile._fast_parse_whole(reordered) is None
+    assert pofile._fast_parse(reordered) is not None  # the entry-by-entry path reads it
+    duplicate = text + '\nmsgctxt "navigation"\nmsgid "Menu"\nmsgstr "again"\n'
+    assert pofile._fast_parse_whole(duplicate) is None and pofile._fast_parse_entries(duplicate) is None
+
+
+def test_conflict_markers_are_reported_though_the_whole_text_reader_comes_first() -> None:
+    text = pofile.format_catalog(representative_catalog())
+    for marker in ("<<<<<<< HEAD", "=======", ">>>>>>> theirs"):
+        with pytest.raises(CatalogError, match="merge conflict marker"):
+            pofile.parse_catalog(text + marker + "\n", "x.po")
+
+
+def test_fast_unescape_is_the_regex() -> None:
+    """Its str.replace shortcut (no escaped backslash) decodes as the regex does, for any text."""
+    rng = random.Random(17)
+    pieces = ["\\", "\\\\", '\\"', "\\n", "\\t", "\\r", "\\v", "\\b", "\\f", "\\a", "\\x", "a", "n", '"', " ", "é"]
+    for _ in range(5000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        expected = pofile._FAST_UNESCAPE_RE.sub(lambda match: pofile._FAST_UNESCAPES[match.group(1)], raw)
+        assert pofile._fast_unescape(raw) == expected, raw

@@ -76,3 +76,71 @@ def test_text_inside_is_the_text_serialisation(texts: list[str], nested: bool) -
         child.text = value.replace("\f", "")
     element.tail = "tail"
     assert html._text_inside(element) == etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
+WORDISH = st.text(alphabet=st.sampled_from(list("abXIVé .,\n“(\"") + [OPEN, CLOSE, ATOMIC, "т", "д"]), max_size=30)
+
+
+@SETTINGS
+@given(WORDISH, st.sampled_from(["en", "tr", "ru", "de"]), st.sampled_from(["A", "1", "Б"]))
+def test_plain_word_shortcut_is_the_full_stop_rule(before: str, lang: str, first: str) -> None:
+    text = before + ". " + first
+    end = len(before)
+    rules = sentences._rules_for(lang)
+    shortcut = sentences._plain_word_ends(text, end, rules)
+    if shortcut is not None:
+        previous, word = sentences._words_before(text, end)
+        assert shortcut == sentences._full_stop_ends(word, previous, first, rules)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n\t\xa0\"“”()A")), min_size=1, max_size=60))
+def test_plain_text_split_is_the_general_split(value: str) -> None:
+    """_split_text (one text token) gives what cutting the tokens and numbering each segment gives."""
+    body: list[html.Token] = [("text", value)]
+    flat, starts = html._flatten(body)
+    spans = html._depth_zero(sentences.sentence_spans(flat, "en"), flat)
+    if len(spans) <= 1:
+        return
+    segments, gaps = html._split_text(flat, spans, 7)
+    line = 7
+    expected_segments, expected_gaps = [], []
+    for index, (before, tokens, span_text) in enumerate(html._cut(body, starts, flat, spans)):
+        if index:
+            expected_gaps.append(before)
+        line += before.count("\n")
+        expected_segments.append(html._segment(tokens, line, span_text))
+        line += span_text.count("\n")
+    assert (segments, gaps) == (expected_segments, expected_gaps)
+
+
+def test_fast_constructors_make_the_same_objects() -> None:
+    import pickle
+
+    from transkit.source.inline import Placeholder, new_placeholder
+
+    node = etree.Element("b")
+    for made, plain in (
+        (new_placeholder(3, "b", True, node), Placeholder(3, "b", True, node)),
+        (new_placeholder(1, "br", False), Placeholder(1, "br", False)),
+        (html._new_segment("Hi.", "p", 4, ("note",)), html.Segment("Hi.", "p", 4, ("note",))),
+    ):
+        assert made == plain and hash(made) == hash(plain) and repr(made) == repr(plain)
+        assert vars(made) == vars(plain)
+        if not isinstance(made, Placeholder):
+            assert pickle.loads(pickle.dumps(made)) == plain
+
+
+def test_void_elements_are_found_by_tag_as_by_reading_every_tag() -> None:
+    source = (
+        b"<html><body><p>a<wbr>b<source>c</source><embed>d<br>e<BR>f<svg:img>g</svg:img>"
+        b"<math><br>q</math><!-- c --><img>h<span>i</span></img></p></body></html>"
+    )
+    root = etree.fromstring(source, etree.HTMLParser(remove_comments=False))
+    by_reading = [e for e in root.iter() if e.tag in html.VOID and (e.text or len(e))]
+    assert by_reading
+    assert [e for e in root.iter(*html.VOID) if e.text or len(e)] == by_reading
+
+
+def test_candidate_groups_are_where_the_splitter_reads_them_by_number() -> None:
+    assert sentences._CANDIDATE.groupindex == {"term": 1, "gap": 2, "first": 3}

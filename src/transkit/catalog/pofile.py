@@ -59,7 +59,7 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError
-from ..fsutil import write_if_changed
+from ..fsutil import read_bytes, write_if_changed
 from .model import Catalog, Entry
 
 PAGE_WIDTH = 79  # gettext's default --width
@@ -85,7 +85,7 @@ def read_catalog(path: Path) -> Catalog:
 def read_catalog_text(path: Path) -> str:
     """A catalog file's text; unreadable or non-UTF-8 files are one-line CatalogErrors."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     try:
@@ -112,11 +112,12 @@ def head_header_value(head: str, name: str) -> str:
 def parse_catalog(text: str, path: str = "<string>") -> Catalog:
     """Parse PO/POT text into a Catalog, refusing anything gettext would not accept."""
     text = text.removeprefix("\ufeff")
-    _check_conflict_markers(text, path)
-    catalog = _fast_parse(text)
-    if catalog is not None:
-        return catalog
-    return _careful_parse(text, path)
+    refused = _fast_refuses(text)
+    catalog = None if refused else _fast_parse_whole(text)
+    if catalog is None:  # (no line of a text _fast_parse_whole reads can be a conflict marker)
+        _check_conflict_markers(text, path)
+        catalog = None if refused else _fast_parse_entries(text)
+    return catalog if catalog is not None else _careful_parse(text, path)
 
 
 def _careful_parse(text: str, path: str) -> Catalog:
@@ -532,14 +533,16 @@ def _check_charset(header: _Block, path: str) -> None:
 # ---------------------------------------------------------------- fast path
 #
 # The catalogs transkit writes (and msgcat, Poedit, Weblate... write) use a
-# small part of the syntax. One regex match per entry reads them, several
+# small part of the syntax. One regex match per entry reads them (one findall
+# over the whole text when the comment lines are in gettext's order), several
 # times faster than the scanner and polib. Whatever the fast path is not sure
 # of (CR, other line breaks, unusual comments or spacing, plurals, anything
 # an error is raised for) makes it give up, and the careful path reads the
 # text and words any error. For every text it accepts it returns exactly what
 # the careful path returns (tests/catalog/test_pofile.py checks this).
 
-_FAST_STRING = r'"[^"\\\n]*(?:\\[ntrvbf"\\][^"\\\n]*)*"'  # only the escapes polib decodes
+_FAST_BODY = r'[^"\\\n]*(?:\\[ntrvbf"\\][^"\\\n]*)*'  # only the escapes polib decodes
+_FAST_STRING = f'"{_FAST_BODY}"'
 
 
 def _fast_run(prefix: str) -> str:
@@ -572,6 +575,35 @@ _FAST_ORDERED_ENTRY = re.compile(
 )
 # ... or the same kinds of lines in any order.
 _FAST_ENTRY = re.compile(r"(?P<comments>(?:#(?:[ .:][^\n]*|, [^\n]*|,)?\n)*)" + _FAST_MESSAGE)
+# _FAST_ORDERED_ENTRY for findall over a whole text: no match objects, and 'head' (all before the
+# msgid line) gives the msgid's line with one count. Where no entry matches, 'bad' takes one
+# character; then the entry-by-entry loop decides. The same language as _FAST_ORDERED_ENTRY,
+# but 'id' and 'str' are the runs without their first and last quote (slicing a non-ASCII
+# string copies it), 'obsolete' is their prefix ('#~ ' or ''), 'references' starts after '#:'.
+_FAST_WHOLE = re.compile(
+    r"(?P<head>"
+    r"(?P<translator>(?:#(?: [^\n]*)?\n)*)"
+    r"(?P<extracted>(?:#\.[^\n]*\n)*)"
+    r"(?:#:(?P<references>[^\n]*\n(?:#:[^\n]*\n)*))?"
+    r"(?P<flags>(?:#,(?: [^\n]*)?\n)*)"
+    r"(?:"
+    rf"(?:#\| msgctxt (?P<pctx>{_fast_run('#[|] ')})\n)?"
+    rf"(?:#\| msgid (?P<pid>{_fast_run('#[|] ')})\n)?"
+    rf"(?:msgctxt (?P<ctx>{_fast_run('')})\n)?"
+    r"(?=msgid )"
+    r"|"
+    rf"(?:#~\| msgctxt (?P<opctx>{_fast_run('#~[|] ')})\n)?"
+    rf"(?:#~\| msgid (?P<opid>{_fast_run('#~[|] ')})\n)?"
+    rf"(?:#~ msgctxt (?P<octx>{_fast_run('#~ ')})\n)?"
+    r"(?=#~ msgid )"
+    r"))"
+    rf'(?P<obsolete>(?:#~ )?)msgid "(?P<id>{_FAST_BODY}(?:"\n(?P=obsolete)"{_FAST_BODY})*)"\n'
+    rf'(?P=obsolete)msgstr "(?P<str>{_FAST_BODY}(?:"\n(?P=obsolete)"{_FAST_BODY})*)"'
+    r"(?P<separator>\n+|\Z)"
+    r"|(?P<bad>.)",
+    re.DOTALL,
+)
+_FAST_PREVIOUS_PREFIX = {"": "#| ", "#~ ": "#~| "}  # by the keywords' prefix
 _FAST_COMMENT_GROUPS = ("translator", "extracted", "references", "flags")
 _FAST_STRING_GROUPS = ("pctx", "pid", "ctx", "id", "str", "opctx", "opid", "octx", "oid", "ostr")
 # CR and the characters str.splitlines() breaks at (polib's reading differs there), the stand-ins.
@@ -580,26 +612,144 @@ _FAST_UNESCAPE_RE = re.compile(r'\\([ntrvbf"\\])')
 _FAST_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", '"': '"', "\\": "\\"}
 
 
-def _fast_raw(run: str, prefix: str) -> str:
-    """The escaped content of a string run (its pieces joined)."""
-    raw = run[1:-1]
-    return raw.replace(f'"\n{prefix}"', "") if "\n" in raw else raw
-
-
 def _fast_value(run: str, prefix: str) -> str:
-    """The value of a string run (_fast_raw, unescaped)."""
+    """The value of a string run: its pieces joined, unescaped."""
     raw = run[1:-1]
     if "\n" in raw:
         raw = raw.replace(f'"\n{prefix}"', "")
-    if "\\" not in raw:
-        return raw
-    return _FAST_UNESCAPE_RE.sub(lambda match: _FAST_UNESCAPES[match.group(1)], raw)
+    return _fast_unescape(raw) if "\\" in raw else raw
+
+
+def _fast_unescape(raw: str) -> str:
+    """``_FAST_UNESCAPE_RE.sub`` by a few str.replace calls when no backslash is escaped.
+
+    Without a ``\\\\`` the escapes are disjoint pairs, and a replacement never makes a
+    backslash, so their order does not matter.
+    """
+    if "\\\\" in raw:
+        return _FAST_UNESCAPE_RE.sub(_fast_unescaped, raw)
+    if raw.count("\\") == raw.count("\\n"):  # only newlines (a header's usual escapes)
+        return raw.replace("\\n", "\n")
+    for pair, character in _FAST_ESCAPE_PAIRS:
+        if pair in raw:
+            raw = raw.replace(pair, character)
+    return raw
+
+
+def _fast_unescaped(match: re.Match[str]) -> str:
+    return _FAST_UNESCAPES[match.group(1)]
+
+
+_FAST_ESCAPE_PAIRS = tuple(
+    ("\\" + key, character) for key, character in _FAST_UNESCAPES.items() if key != "\\"
+)
 
 
 def _fast_parse(text: str) -> Catalog | None:
     """The catalog, or None when the careful path must decide."""
-    if any(character in text for character in _FAST_REFUSED):  # faster than a regex
+    if _fast_refuses(text):
         return None
+    catalog = _fast_parse_whole(text)
+    return catalog if catalog is not None else _fast_parse_entries(text)
+
+
+def _fast_refuses(text: str) -> bool:
+    """Whether the text has characters the fast path leaves to the careful one."""
+    return any(character in text for character in _FAST_REFUSED)  # faster than a regex
+
+
+def _fast_parse_whole(text: str) -> Catalog | None:
+    """_fast_parse_entries in one findall, for texts with comment lines in gettext's order.
+
+    Faster: findall gives each entry's groups as a tuple of strings, without match
+    objects, and the usual entry (one-line strings without escapes, no context nor
+    previous strings) costs no call of ours. An absent group is "" (a previous or context
+    run that is there has its quotes, references their newline). None: the entry-by-entry
+    path decides (or gives up too).
+    """
+    entries: list[Entry] = []
+    plain: list[str] = []  # the msgids without a context, for duplicates
+    keyed: set[tuple[str, str]] = set()
+    header: Catalog | None = None
+    line = 1
+    new, set_dict, append, append_plain = _new_object, _set_attribute, entries.append, plain.append
+    for (
+        head, translator, extracted, references, flags, pctx, pid, ctx,
+        opctx, opid, octx, obsolete_prefix, value, translation, separator, bad,
+    ) in _FAST_WHOLE.findall(text):  # fmt: skip
+        if bad:
+            return None
+        msgid_line = line + head.count("\n")
+        line = msgid_line + 1 + len(separator)
+        if obsolete_prefix:
+            ctx, pid, pctx = octx, opid, opctx
+        if "\n" in value:
+            line += value.count("\n")
+            value = value.replace(f'"\n{obsolete_prefix}"', "")
+        if "\\" in value:
+            value = _fast_unescape(value)
+        if "\n" in translation:
+            line += translation.count("\n")
+        if not value:
+            if entries or header is not None or obsolete_prefix or ctx or pid or pctx:
+                return None  # the careful path reports it (or reads a header that is not first)
+            header_flags = _fast_comments(flags)[3] if flags else []
+            header = _fast_header(translation, _fast_translator(translator), header_flags)
+            if header is None:
+                return None
+            continue
+        if "\n" in translation:
+            translation = translation.replace(f'"\n{obsolete_prefix}"', "")
+        if "\\" in translation:
+            translation = _fast_unescape(translation)
+        if ctx:
+            context: str | None = _fast_value(ctx, obsolete_prefix)
+            if (context, value) in keyed:
+                return None
+            keyed.add((context, value))  # type: ignore[arg-type]
+        else:
+            context = None
+            append_plain(value)  # (duplicates are looked for once, at the end)
+        if pctx and not pid:
+            return None
+        if "\n#:" in references:  # (the words of the lines after the first '#:')
+            references = references.replace("\n#:", "\n")
+        if extracted and "\n#." not in extracted:  # the usual single line
+            extracted_comments = (extracted[3:-1] if extracted[2] == " " else extracted[2:-1],)
+        else:
+            extracted_comments = _fast_extracted(extracted) if extracted else ()
+        previous_prefix = _FAST_PREVIOUS_PREFIX[obsolete_prefix] if pid else ""
+        entry = new(Entry)
+        set_dict(entry, "__dict__", {  # as _entry_from does
+            "msgid": value,
+            "msgstr": translation,
+            "msgctxt": context,
+            "flags": tuple([flag for flag in _fast_comments(flags)[3] if flag]) if flags else (),
+            "references": tuple(references.split()) if references else (),
+            "extracted_comments": extracted_comments,
+            "translator_comments": _fast_translator(translator) if translator else (),
+            "previous_msgid": _fast_value(pid, previous_prefix) if pid else None,
+            "previous_msgctxt": _fast_value(pctx, previous_prefix) if pctx else None,
+            "obsolete": obsolete_prefix != "",
+            "line": msgid_line,
+        })
+        append(entry)
+    if len(set(plain)) != len(plain):
+        return None
+    if header is None:
+        return Catalog(entries=tuple(entries))
+    return Catalog(
+        header.header_comments, header.header_fields, header.header_flags, tuple(entries)
+    )
+
+
+def _fast_translator(lines: str) -> tuple[str, ...]:
+    """The texts of translator comment lines, without their '# ' (or a bare line's '#')."""
+    return tuple([line[2:] for line in lines[:-1].split("\n")]) if lines else ()
+
+
+def _fast_parse_entries(text: str) -> Catalog | None:
+    """The catalog read entry by entry (comment lines in any order), or None."""
     match_ordered, match_any, count = _FAST_ORDERED_ENTRY.match, _FAST_ENTRY.match, text.count
     entries: list[Entry] = []
     seen: set[tuple[str | None, str]] = set()
@@ -629,7 +779,7 @@ def _fast_parse(text: str) -> Catalog | None:
         if value == "":
             if entries or header is not None or obsolete or context is not None or pid or pctx:
                 return None  # the careful path reports it (or reads a header that is not first)
-            header = _fast_header(msgstr, translator, flags)
+            header = _fast_header(msgstr[1:-1], translator, flags)
             if header is None:
                 return None
             continue
@@ -713,16 +863,19 @@ def _fast_extracted(lines: str) -> tuple[str, ...]:
     return tuple([line[3:] if line[2:3] == " " else line[2:] for line in lines[:-1].split("\n")])
 
 
-def _fast_header(run: str, comments: tuple[str, ...], flags: list[str]) -> Catalog | None:
-    """The header as the careful path reads it (fields split as polib splits them)."""
-    raw = _fast_raw(run, "")
+def _fast_header(content: str, comments: tuple[str, ...], flags: list[str]) -> Catalog | None:
+    """The header as the careful path reads it (fields split as polib splits them).
+
+    ``content``: the msgstr run without its first and last quote.
+    """
+    raw = content.replace('"\n"', "") if "\n" in content else content
     if "content-type" in raw.lower():  # _check_charset, line by line
-        for piece in run[1:-1].split('"\n"'):
+        for piece in content.split('"\n"'):
             match = _CHARSET_RE.search(piece) if "content-type" in piece.lower() else None
             if match and match.group(1).removesuffix("\\n").upper() not in ("UTF-8", "CHARSET"):
                 return None
     if "\\" in raw:
-        raw = _FAST_UNESCAPE_RE.sub(lambda match: _FAST_UNESCAPES[match.group(1)], raw)
+        raw = _fast_unescape(raw)
     fields: dict[str, str] = {}
     key = None
     for field_line in raw.splitlines():

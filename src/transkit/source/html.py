@@ -22,7 +22,7 @@ from lxml.cssselect import CSSSelector
 
 from ..config import primary_language
 from ..errors import SourceError
-from .inline import PLACEHOLDER, Atomic, Piece, Placeholder, normalize_spaces
+from .inline import PLACEHOLDER, Atomic, Piece, Placeholder, new_placeholder, normalize_spaces
 from .sentences import ATOMIC, CLOSE, OPEN, sentence_spans
 
 EXTRACTOR_VERSION = "3"  # bump whenever extraction or catalog layout changes
@@ -146,7 +146,7 @@ def _empty_void_elements(root: Any) -> None:
     HTML void elements have no content; libxml2 nests the text that follows some
     of them inside, which would hide that text from translation.
     """
-    for element in [e for e in root.iter() if e.tag in VOID and (e.text or len(e))]:
+    for element in [e for e in root.iter(*VOID) if e.text or len(e)]:  # (iter picks the tags in C)
         parent = element.getparent()
         if parent is None:
             continue
@@ -380,13 +380,18 @@ class _Walker:
     excluded: frozenset[Any] = frozenset()
     units: list[Unit] = field(default_factory=list)
     pending_attributes: list[tuple[Any, _State]] = field(default_factory=list)
+    selective: bool = field(init=False)  # whether include/exclude selectors picked any element
+
+    def __post_init__(self) -> None:
+        self.selective = bool(self.included or self.excluded)
 
     # -- element state ------------------------------------------------------
 
-    def state_of(self, element: Any, parent: _State) -> _State:
+    def state_of(self, element: Any, parent: _State, keys: list[str] | None = None) -> _State:
+        """The state of `element`; `keys` are its attribute names when the caller has them already."""
         if element not in self.included and element not in self.excluded:
             # Most elements: no attribute that could change the state (states are never modified once made).
-            names = _STATE_ATTRIBUTES.intersection(element.keys())
+            names = _STATE_ATTRIBUTES.intersection(element.keys() if keys is None else keys)
             if not names or (names == _CLASS_ONLY and "notranslate" not in element.get("class")):
                 return parent
         translate, language_ok, notes = parent.translate, parent.language_ok, parent.notes
@@ -415,7 +420,7 @@ class _Walker:
             return not _is_switch_comment(node)
         if tag not in PHRASING:
             return False
-        if tag in OPAQUE:
+        if tag in OPAQUE or not len(node):  # (most inline elements hold only text)
             return True
         return not any(
             isinstance(d.tag, str) and d.tag not in PHRASING for d in node.iterdescendants()
@@ -439,15 +444,24 @@ class _Walker:
             while index < len(children):
                 child = children[index]
                 index += 1
-                if self.is_inline(child):
+                tag = child.tag
+                if tag.__class__ is str:  # (is_inline, with its usual answers read off the tag and length)
+                    if tag in PHRASING and (tag in OPAQUE or not len(child) or self.is_inline(child)):
+                        continue
+                elif not _is_switch_comment(child):
                     continue
-                self.run(block, children, start, index - 1, state, switched_off)
+                # A run with no node and white space at most before it gives nothing: run() not called.
+                lead = block.text if start == 0 else children[start - 1].tail
+                if index - 1 > start or (lead and not lead.isspace()):
+                    self.run(block, children, start, index - 1, state, switched_off)
                 start = index
-                if isinstance(child.tag, str):
+                if tag.__class__ is str:
                     break
                 switched_off = _is_switch_comment(child) == "off"
             else:  # no block child left: the last run, and this block is done
-                self.run(block, children, start, len(children), state, switched_off)
+                lead = block.text if start == 0 else children[start - 1].tail
+                if len(children) > start or (lead and not lead.isspace()):
+                    self.run(block, children, start, len(children), state, switched_off)
                 stack.pop()
                 continue
             frame[3:] = index, start, switched_off
@@ -457,9 +471,10 @@ class _Walker:
 
     def _enter_block(self, element: Any, parent_state: _State, stack: list[list[Any]]) -> None:
         """Start a block: its attribute units, and a frame to walk its children unless they are never translated."""
-        state = self.state_of(element, parent_state)
-        if state.active:
-            self.attribute_units(element, state)
+        keys = element.keys()  # (no attributes: neither state_of nor attribute_units has anything to do)
+        state = self.state_of(element, parent_state, keys) if keys or self.selective else parent_state
+        if keys and state.active:
+            self.attribute_units(element, state, keys)
         if element.tag not in UNTRANSLATABLE:
             stack.append([element, state, list(element), 0, 0, False])
 
@@ -497,8 +512,9 @@ class _Walker:
             else:
                 if inner_state is not None:
                     tokens.append(("close", node))
-                if node.tail:
-                    tokens.append(("text", node.tail))
+                tail = node.tail  # (lxml makes a new string at each access)
+                if tail:
+                    tokens.append(("text", tail))
             while stack:  # the next node: a child of the innermost open element, or close that element
                 parent, state, children = stack[-1]
                 node = next(children, None)
@@ -506,32 +522,37 @@ class _Walker:
                     break
                 stack.pop()
                 tokens.append(("close", parent))
-                if parent.tail:
-                    tokens.append(("text", parent.tail))
+                tail = parent.tail
+                if tail:
+                    tokens.append(("text", tail))
             else:
                 return
 
     def _open_node(self, node: Any, state: _State, tokens: list[Token]) -> _State | None:
         """Append a node's atom, or its opening tag and text; the state of its children (None for an atom)."""
-        if not isinstance(node.tag, str):
+        tag = node.tag  # (lxml makes a new string at each access: tag and text are read once)
+        if tag.__class__ is not str:
             tokens.append(("atom", node))
             return None
-        node_state = self.state_of(node, state)
-        if node_state.active:
+        keys = node.keys()  # (no attributes: neither state_of nor attribute_units has anything to do)
+        node_state = self.state_of(node, state, keys) if keys or self.selective else state
+        if keys and node_state.active:
             self.pending_attributes.append((node, node_state))
-        if self.is_opaque(node, node_state):
+        text = node.text
+        if self.is_opaque(node, tag, text, node_state):
             tokens.append(("atom", node))
             return None
         tokens.append(("open", node))
-        if node.text:
-            tokens.append(("text", node.text))
+        if text:
+            tokens.append(("text", text))
         return node_state
 
-    def is_opaque(self, element: Any, state: _State) -> bool:
-        if element.tag in OPAQUE or not state.active:
+    def is_opaque(self, element: Any, tag: str, text: str | None, state: _State) -> bool:
+        """Whether an inline element is one placeholder: opaque by kind, not translated, or no words inside."""
+        if tag in OPAQUE or not state.active:
             return True
-        text = _text_inside(element)
-        return not LETTER.search(text) or bool(URLISH.match(text))
+        inside = _text_inside(element) if len(element) else text or ""
+        return not LETTER.search(inside) or bool(URLISH.match(inside))
 
     def add_text_unit(
         self, container: Any, before: Any, start: int, end: int, tokens: list[Token], state: _State
@@ -540,7 +561,8 @@ class _Walker:
         lead, body, trail = _trim(tokens)
         while _is_wrapped(body):
             # One inline element wraps everything: translate its content, keep it whole.
-            line += _flat_text(lead).count("\n")
+            if lead:
+                line += _flat_text(lead).count("\n")
             container = body[0][1]
             start, end = 0, len(container)
             lead, body, trail = _trim(body[1:-1])
@@ -549,13 +571,15 @@ class _Walker:
         flat, starts = _flatten(body)
         if not LETTER_OR_DIGIT.search(flat):  # the markers standing for inline nodes are neither
             return
-        line += _flat_text(lead).count("\n")
+        if lead:
+            line += _flat_text(lead).count("\n")
         segments, gaps = _split(body, flat, starts, self.options, line)
         kind = _kind(container)
         self.units.append(TextUnit(container, start, end, kind, state.notes, lead, segments, gaps, trail))
 
-    def attribute_units(self, element: Any, state: _State) -> None:
-        if _UNIT_ATTRIBUTES.isdisjoint(element.keys()):
+    def attribute_units(self, element: Any, state: _State, keys: list[str] | None = None) -> None:
+        """The units of an element's translatable attributes; `keys` as for state_of."""
+        if _UNIT_ATTRIBUTES.isdisjoint(element.keys() if keys is None else keys):
             return  # most elements (saves _translatable_attributes' look-ups)
         for attribute, kind in _translatable_attributes(element):
             value = element.get(attribute)
@@ -680,6 +704,8 @@ def _split(
     spans = _depth_zero(sentence_spans(flat, options.language), flat)
     if len(spans) <= 1:
         return [_segment(body, line, flat)], []
+    if len(body) == 1 and body[0][0] == "text":
+        return _split_text(flat, spans, line)
     segments = []
     gaps = []
     current_line = line
@@ -689,6 +715,26 @@ def _split(
         current_line += before.count("\n")
         segments.append(_segment(tokens, current_line, text))
         current_line += text.count("\n")
+    return segments, gaps
+
+
+def _split_text(text: str, spans: list[tuple[int, int]], line: int) -> tuple[list[SegmentSlice], list[str]]:
+    """What _split's general path gives for a body of one text token (most bodies): the spans cut the string."""
+    segments: list[SegmentSlice] = []
+    gaps: list[str] = []
+    lines = "\n" in text
+    previous_end = -1
+    for start, end in spans:
+        if previous_end >= 0:
+            gap = text[previous_end:start]
+            gaps.append(gap)
+            if lines:
+                line += gap.count("\n")
+        piece = text[start:end]
+        segments.append(SegmentSlice([("text", piece)], {}, normalize_spaces(piece).strip(" "), line))
+        if lines:
+            line += piece.count("\n")
+        previous_end = end
     return segments, gaps
 
 
@@ -829,13 +875,14 @@ def _segment(tokens: list[Token], line: int, flat: str) -> SegmentSlice:
                 number += 1
             tag = value.tag
             name = tag if isinstance(tag, str) else _node_name(value)
-            placeholder = numbers[id(value)] = placeholders[number] = Placeholder(number, name, kind != "atom", value)
+            placeholder = numbers[id(value)] = placeholders[number] = new_placeholder(number, name, kind != "atom", value)
+        # Placeholder.open_text, close_text and atomic_text, without the property calls:
         if kind == "open":
-            parts.append(placeholder.open_text)
+            parts.append(f"<{placeholder.name}{placeholder.number}>")
         elif kind == "close":
-            parts.append(placeholder.close_text)
+            parts.append(f"</{placeholder.name}{placeholder.number}>")
         else:
-            parts.append(placeholder.atomic_text)
+            parts.append(f"<{placeholder.name}{placeholder.number}/>")
     return SegmentSlice(tokens, placeholders, "".join(parts).strip(" "), line)
 
 
@@ -881,10 +928,12 @@ class WalkedPage:
     """A page parsed and walked once, to be built in several languages.
 
     The walk (sentence splitting included) is most of the work of building a
-    page and the same for every language. Each use but the last gets its own
-    copy of the tree (made in C by libxml2, doctype and the root's sibling
-    comments included, before any use changed the tree) with the units moved
-    over to it, node for node; the last use gets the walked page itself.
+    page and the same for every language. A use that records its every change
+    in a :class:`TreeUndo` (and restores it when done) gets the walked page
+    itself. Otherwise each use but the last gets its own copy of the tree (made
+    in C by libxml2, doctype and the root's sibling comments included, before
+    any use changed the tree) with the units moved over to it, node for node;
+    the last use gets the walked page itself.
     """
 
     data: bytes
@@ -894,14 +943,55 @@ class WalkedPage:
     units: list[Unit]
     uses: int
 
-    def next_use(self) -> tuple[ParsedPage, list[Unit]]:
-        """A page to change, and its units."""
+    def next_use(self, undo: TreeUndo | None = None) -> tuple[ParsedPage, list[Unit]]:
+        """A page to change, and its units (the walked ones when ``undo`` will put the tree back)."""
         self.uses -= 1
-        if self.uses <= 0:
+        if self.uses <= 0 or undo is not None:
             return self.page, self.units
         page = _moved(self.page, tree=copy.deepcopy(self.page.tree))  # cheaper than parsing the bytes again
         nodes = dict(zip(self.page.tree.getroot().iter(), page.tree.getroot().iter()))
         return page, [_moved_unit(unit, nodes) for unit in self.units]
+
+
+@dataclass
+class TreeUndo:
+    """What one build changed in a walked tree, to put it back for the next language.
+
+    Much cheaper than a copy of the tree with every unit moved over to it: a
+    build changes the children of the containers it splices translations into,
+    and a few attributes. Record each before the change (see :meth:`keep_children`
+    and :meth:`keep_attribute`); :meth:`restore` puts them back.
+    """
+
+    children: dict[Any, tuple[str | None, list[Any], list[str | None]]] = field(default_factory=dict)
+    attributes: list[tuple[Any, str, str | None]] = field(default_factory=list)
+
+    def keep_children(self, element: Any) -> None:
+        """Before the first change to ``element``'s text, children or their tails."""
+        if element not in self.children:
+            children = list(element)
+            self.children[element] = (element.text, children, [child.tail for child in children])
+
+    def keep_attribute(self, element: Any, name: str) -> None:
+        """Before a change to one attribute (set, never removed) of ``element``."""
+        self.attributes.append((element, name, element.get(name)))
+
+    def restore(self) -> None:
+        """The tree as it was before the first change recorded (removed children come back with their tails)."""
+        for element, name, value in reversed(self.attributes):
+            if value is None:
+                element.attrib.pop(name, None)
+            else:
+                element.set(name, value)  # (in place: the attribute keeps its position)
+        for element, (text, children, tails) in self.children.items():
+            element[:] = children
+            if element.text != text:  # (reading is much cheaper than writing, and most are unchanged)
+                element.text = text
+            for child, tail in zip(children, tails):
+                if child.tail != tail:
+                    child.tail = tail
+        self.children.clear()
+        self.attributes.clear()
 
 
 def walk_page(data: bytes, path: Path | str, options: WalkOptions, default_language: str, uses: int) -> WalkedPage:
@@ -920,23 +1010,32 @@ def _moved(value: Any, **changes: Any) -> Any:
 
 
 def _moved_unit(unit: Unit, nodes: dict[Any, Any]) -> Unit:
-    """``unit`` with every node it refers to replaced by its counterpart in ``nodes``."""
+    """``unit`` with every node it refers to replaced by its counterpart in ``nodes``.
+
+    What refers to no node is shared by both trees (the build never changes a unit): text
+    tokens, empty lead and trail, and a segment without placeholders, which holds text tokens
+    only (every node token gets a placeholder, see :func:`_segment`).
+    """
     if isinstance(unit, AttributeUnit):
         return _moved(unit, element=nodes[unit.element])
-
-    def tokens(items: list[Token]) -> list[Token]:  # (text tokens are shared: tuples of strings)
-        return [token if token[0] == "text" else (token[0], nodes[token[1]]) for token in items]
-
-    def placeholders(found: dict[int, Placeholder]) -> dict[int, Placeholder]:
-        return {n: _moved(p, node=nodes[p.node]) for n, p in found.items()} if found else {}
-
-    segments = [
-        _moved(segment, tokens=tokens(segment.tokens), placeholders=placeholders(segment.placeholders))
-        for segment in unit.segments
-    ]
+    segments = [_moved_segment(segment, nodes) if segment.placeholders else segment for segment in unit.segments]
+    lead, trail = unit.lead, unit.trail
     return _moved(
-        unit, container=nodes[unit.container], lead=tokens(unit.lead), segments=segments, trail=tokens(unit.trail)
+        unit,
+        container=nodes[unit.container],
+        lead=_moved_tokens(lead, nodes) if lead else lead,
+        segments=segments,
+        trail=_moved_tokens(trail, nodes) if trail else trail,
     )
+
+
+def _moved_segment(segment: SegmentSlice, nodes: dict[Any, Any]) -> SegmentSlice:
+    placeholders = {n: _moved(p, node=nodes[p.node]) for n, p in segment.placeholders.items()}
+    return _moved(segment, tokens=_moved_tokens(segment.tokens, nodes), placeholders=placeholders)
+
+
+def _moved_tokens(tokens: list[Token], nodes: dict[Any, Any]) -> list[Token]:
+    return [token if token[0] == "text" else (token[0], nodes[token[1]]) for token in tokens]
 
 
 # --------------------------------------------------------------------------- extraction
@@ -978,11 +1077,21 @@ def extract(data: bytes, path: Path | str, options: WalkOptions, default_languag
     segments: list[Segment] = []
     for unit in walk_units(page, options):
         if isinstance(unit, AttributeUnit):
-            segments.append(Segment(unit.msgid, unit.kind, unit.line, unit.notes))
+            segments.append(_new_segment(unit.msgid, unit.kind, unit.line, unit.notes))
         else:
             for piece in unit.segments:
-                segments.append(Segment(piece.msgid, unit.kind, piece.line, unit.notes))
+                segments.append(_new_segment(piece.msgid, unit.kind, piece.line, unit.notes))
     return Document(page.language, tuple(segments), source_hash(data, settings))
+
+
+def _new_segment(msgid: str, kind: str, line: int, notes: tuple[str, ...]) -> Segment:
+    """``Segment(msgid, kind, line, notes)`` at half the cost (see inline.new_placeholder: the same object)."""
+    segment = _new_object(Segment)
+    segment.__dict__.update(msgid=msgid, kind=kind, line=line, notes=notes)
+    return segment
+
+
+_new_object = object.__new__
 
 
 # --------------------------------------------------------------------------- reassembly
@@ -996,13 +1105,13 @@ KEEP_SOURCE = _KeepSource()
 Translate = Callable[[str, dict[int, Placeholder]], "tuple[Piece, ...] | _KeepSource | None"]
 
 
-def apply_translations(units: list[Unit], translate: Translate) -> list[TextUnit]:
+def apply_translations(units: list[Unit], translate: Translate, undo: TreeUndo | None = None) -> list[TextUnit]:
     """Splice translations into the tree; returns the text units that fell back entirely.
 
     ``translate(msgid, placeholders)`` returns parsed pieces, ``KEEP_SOURCE``
     for a translation equal to its msgid, or None when there is no usable
     translation (the source stays). Units are processed last to first so the
-    positions of earlier units stay valid.
+    positions of earlier units stay valid. ``undo`` records every change made.
     """
     untouched: list[TextUnit] = []
     for unit in reversed(units):
@@ -1010,6 +1119,8 @@ def apply_translations(units: list[Unit], translate: Translate) -> list[TextUnit
             pieces = translate(unit.msgid, {})
             if isinstance(pieces, tuple):
                 value = "".join(p for p in pieces if isinstance(p, str))
+                if undo is not None:
+                    undo.keep_attribute(unit.element, unit.attribute)
                 unit.element.set(unit.attribute, _clean(value))
             continue
         translated = [translate(s.msgid, s.placeholders) for s in unit.segments]
@@ -1018,7 +1129,8 @@ def apply_translations(units: list[Unit], translate: Translate) -> list[TextUnit
                 untouched.append(unit)
             continue
         nodes: list[Any] = []
-        _materialize_tokens(unit.lead, nodes)
+        if unit.lead:
+            _materialize_tokens(unit.lead, nodes)
         for index, (segment, pieces) in enumerate(zip(unit.segments, translated)):
             if index:
                 nodes.append(unit.gaps[index - 1])
@@ -1026,7 +1138,10 @@ def apply_translations(units: list[Unit], translate: Translate) -> list[TextUnit
                 _materialize_tokens(segment.tokens, nodes)
             else:
                 _materialize_pieces(pieces, nodes)
-        _materialize_tokens(unit.trail, nodes)
+        if unit.trail:
+            _materialize_tokens(unit.trail, nodes)
+        if undo is not None:
+            undo.keep_children(unit.container)
         _splice(unit, nodes)
     untouched.reverse()
     return untouched
@@ -1091,11 +1206,17 @@ def _materialize_pieces(pieces: tuple[Piece, ...], out: list[Any]) -> None:
     """A parsed translation into nodes, appended to ``out``: text is escaped by lxml, markup only from the source."""
     for piece in pieces:
         if isinstance(piece, str):  # what _fill does with top-level text and atoms, without its generator
-            text = _clean(piece)
+            text = piece if piece.isprintable() else _clean(piece)  # (_clean's own first test, without a call)
             if text:
                 out.append(text)
         elif isinstance(piece, Atomic):
             out.append(_copy(piece.placeholder.node))
+        elif len(piece.children) == 1 and isinstance(piece.children[0], str):  # (most: <b1>text</b1>)
+            node = _shallow(piece.placeholder.node)  # what _fill does with it, without its generators
+            text = _clean(piece.children[0])
+            if text:
+                node.text = text
+            out.append(node)
         else:
             _nested(_fill(None, out, (piece,)))
 

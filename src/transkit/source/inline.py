@@ -44,6 +44,20 @@ class Placeholder:
         return f"</{self.name}{self.number}>"
 
 
+_new_object = object.__new__
+
+
+def new_placeholder(number: int, name: str, paired: bool, node: Any = None) -> Placeholder:
+    """``Placeholder(number, name, paired, node)`` at half the cost, for extraction's many placeholders.
+
+    A frozen dataclass's __init__ sets each field through object.__setattr__; filling the
+    instance dict at once gives the same object (fields, equality, hash, repr, pickling).
+    """
+    placeholder = _new_object(Placeholder)
+    placeholder.__dict__.update(number=number, name=name, paired=paired, node=node)
+    return placeholder
+
+
 @dataclass(frozen=True)
 class Paired:
     """A paired placeholder in a parsed translation, with its content."""
@@ -113,61 +127,68 @@ def parse_translation(
 
 def _parse_tokens(text: str, placeholders: dict[int, Placeholder], literals: frozenset[str]) -> tuple[Piece, ...]:
     """:func:`parse_translation` token by token (the exact path every input may take)."""
-    stack: list[tuple[Placeholder | None, list[Piece]]] = [(None, [])]
+    stack: list[tuple[Placeholder, list[Piece]]] = []  # the paired placeholders open, each with the pieces around it
+    pieces: list[Piece] = []  # of the innermost open placeholder, or of the top level
     seen: set[int] = set()
     nesting: list[tuple[frozenset[str], str]] = []  # never-nested names open around the position
     position = 0
     for match in PLACEHOLDER.finditer(text):
-        token = match.group(0)
-        if token in literals:
+        if literals and match.group(0) in literals:
             continue
-        start = match.start()
+        start, end = match.span()
         if start > position:
-            stack[-1][1].append(text[position:start])
-        position = match.end()
+            pieces.append(text[position:start])
+        position = end
         closing, name, number, selfclosing = match.groups()
         placeholder = placeholders.get(int(number))
         if placeholder is None or placeholder.name != name:
-            raise PlaceholderError(f"unknown placeholder {token}")
+            raise PlaceholderError(f"unknown placeholder {match.group(0)}")
         if closing:
-            top = stack[-1][0]
-            if top is None or top.number != placeholder.number or selfclosing:
-                raise PlaceholderError(f"{token} does not close the placeholder opened before it")
-            _, children = stack.pop()
+            if not stack or stack[-1][0].number != placeholder.number or selfclosing:
+                raise PlaceholderError(f"{match.group(0)} does not close the placeholder opened before it")
+            _, outer = stack.pop()
             nesting.pop()
-            stack[-1][1].append(Paired(placeholder, tuple(children)))
+            outer.append(Paired(placeholder, tuple(pieces)))
+            pieces = outer
             continue
         if placeholder.number in seen:
-            raise PlaceholderError(f"placeholder {token} appears twice")
+            raise PlaceholderError(f"placeholder {match.group(0)} appears twice")
         seen.add(placeholder.number)
-        _check_nesting(placeholder, token, nesting)
+        if nesting:
+            _check_nesting(placeholder, match.group(0), nesting)
         if selfclosing:
             if placeholder.paired:
-                raise PlaceholderError(f"{token} must wrap text: {placeholder.open_text}…{placeholder.close_text}")
-            stack[-1][1].append(Atomic(placeholder))
+                raise PlaceholderError(
+                    f"{match.group(0)} must wrap text: {placeholder.open_text}…{placeholder.close_text}")
+            pieces.append(Atomic(placeholder))
         else:
             if not placeholder.paired:
-                raise PlaceholderError(f"{token} stands alone: write {placeholder.atomic_text}")
-            stack.append((placeholder, []))
-            nesting.append((_never_nested(placeholder), token))
-    _append_text(stack[-1][1], text[position:])
-    if len(stack) > 1:
-        unclosed = stack[-1][0]
-        assert unclosed is not None
-        raise PlaceholderError(f"{unclosed.open_text} is never closed")
+                raise PlaceholderError(f"{match.group(0)} stands alone: write {placeholder.atomic_text}")
+            stack.append((placeholder, pieces))
+            pieces = []
+            nesting.append((_never_nested(placeholder), match.group(0)))
+    if position < len(text):
+        pieces.append(text[position:])
+    if stack:
+        raise PlaceholderError(f"{stack[-1][0].open_text} is never closed")
     if len(seen) < len(placeholders):  # (seen only holds numbers of placeholders)
         absent = placeholders[min(set(placeholders) - seen)]
         shown = absent.open_text if absent.paired else absent.atomic_text
         raise PlaceholderError(f"placeholder {shown} is missing")
-    return tuple(stack[0][1])
+    return tuple(pieces)
+
+
+_NONE: frozenset[str] = frozenset()
+_ITSELF = {name: frozenset({name}) for name in NEVER_NESTED}  # a paired placeholder's answer, by name
 
 
 def _never_nested(placeholder: Placeholder) -> frozenset[str]:
     """The never-nested elements a placeholder is or (atomic: a whole copied node) contains."""
-    names = {placeholder.name}
     node = placeholder.node
-    if not placeholder.paired and node is not None and hasattr(node, "iter"):
-        names.update(d.tag for d in node.iter() if isinstance(d.tag, str))
+    if placeholder.paired or node is None or not hasattr(node, "iter"):
+        return _ITSELF.get(placeholder.name, _NONE)  # (most placeholders: no set to build)
+    names = {placeholder.name}
+    names.update(d.tag for d in node.iter() if isinstance(d.tag, str))
     return frozenset(names) & NEVER_NESTED
 
 
@@ -179,8 +200,3 @@ def _check_nesting(placeholder: Placeholder, token: str, nesting: list[tuple[fro
         clash = inner & outer
         if clash:
             raise PlaceholderError(f"{token} cannot go inside {opened}: HTML never nests <{min(clash)}> elements")
-
-
-def _append_text(pieces: list[Piece], text: str) -> None:
-    if text:
-        pieces.append(text)

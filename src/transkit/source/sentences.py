@@ -29,10 +29,9 @@ How it works, in one left-to-right pass (linear time, regexes compiled once):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from itertools import chain
+from functools import lru_cache
 
 ATOMIC = "\ufffc"  # inline element without translatable text (footnote ref, image, <br>)
 OPEN = "\ue000"  # start of an inline element with text (<strong>, <em>, <a>…)
@@ -173,7 +172,7 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
     first = _CANDIDATE.search(text)
     if first is None:  # no sentence end followed by more text: one sentence
         return [(start, end)]
-    rules = _RULES.get(_base_language(lang), _GENERIC_RULES)
+    rules = _rules_for(lang)
     spans: list[tuple[int, int]] = []
     for gap_start, gap_end in _sentence_gaps(text, start, rules, first):
         spans.append((start, gap_start))
@@ -189,27 +188,50 @@ def _content_bounds(text: str) -> tuple[int, int]:
     return start, start + len(stripped.rstrip())
 
 
+@lru_cache(maxsize=64)  # a handful of language codes per run
+def _rules_for(lang: str) -> _Rules:
+    """The splitting rules of a language code."""
+    return _RULES.get(_base_language(lang), _GENERIC_RULES)
+
+
 def _base_language(lang: str) -> str:
     """The language subtag decides the rules: "en-US" → "en", "tr_TR" → "tr"."""
     return lang.lower().replace("_", "-").split("-", 1)[0]
 
 
-def _sentence_gaps(text: str, start: int, rules: _Rules, first: re.Match[str]) -> Iterator[tuple[int, int]]:
+def _sentence_gaps(text: str, start: int, rules: _Rules, first: re.Match[str]) -> list[tuple[int, int]]:
     """Whitespace gaps (start, end) between sentences, left to right.
 
     ``first`` is the first _CANDIDATE match; the search goes on after it (look-behinds
     still see the text before), which is what finditer from the start would give.
+    One tight loop: the nesting is only consulted when a mark lies before the gap or
+    something is open, and a single full stop is judged here (see _ends_sentence).
     """
-    nesting = _Nesting(text)
+    matches = [first, *_CANDIDATE.finditer(text, first.end())]
+    nesting = _Nesting(text, matches[-1].start(2))  # (no mark after the last gap matters)
     nesting.new_sentence(start)
-    for match in chain((first,), _CANDIDATE.finditer(text, first.end())):
-        gap_start, gap_end = match.span("gap")
-        nesting.advance(gap_start)
-        if nesting.blocks_split(gap_start):
+    gaps: list[tuple[int, int]] = []
+    for match in matches:
+        gap_start, gap_end = match.span(2)  # "gap"
+        if nesting.next_mark < gap_start:
+            nesting.advance(gap_start)
+        if nesting.blocking and nesting.blocks_split(gap_start):
             continue
-        if _ends_sentence(text, match, rules):
+        first_char = match.group(3)  # "first"
+        if not (first_char.isalpha() and not first_char.islower()) and not first_char.isdigit():
+            continue  # not _starts_word(first) nor a digit
+        term_start, term_end = match.span(1)  # "term"
+        if term_end - term_start == 1 and text[term_start] == ".":  # a single full stop: most candidates
+            ends = _plain_word_ends(text, term_start, rules)
+            if ends is None:
+                previous, word = _words_before(text, term_start)
+                ends = _full_stop_ends(word, previous, first_char, rules)
+        else:
+            ends = _ends_sentence(text, match, rules)
+        if ends:
             nesting.new_sentence(gap_end)
-            yield gap_start, gap_end
+            gaps.append((gap_start, gap_end))
+    return gaps
 
 
 def _ends_sentence(text: str, match: re.Match[str], rules: _Rules) -> bool:
@@ -230,6 +252,20 @@ def _ends_sentence(text: str, match: re.Match[str], rules: _Rules) -> bool:
 def _starts_word(char: str) -> bool:
     """A capital letter, or a letter of a script without case."""
     return char.isalpha() and not char.islower()
+
+
+def _plain_word_ends(text: str, end: int, rules: _Rules) -> bool | None:
+    """What _full_stop_ends says when the word before the full stop at `end` is plain letters; None otherwise.
+
+    A word of two letters or more, no abbreviation, no openers or markers (which are not
+    letters), and no language with abbreviation pairs (which need the previous word too).
+    """
+    if end == 0 or not text[end - 1].isalpha() or rules.pairs:
+        return None
+    word = text[max(0, end - _WORD_WINDOW) : end].rsplit(None, 1)[-1]  # (the word _words_before finds)
+    if len(word) < 2 or not word.isalpha() or word in rules.abbreviations:
+        return None
+    return not (rules.dotted_ordinals and _ROMAN_NUMBER.fullmatch(word))
 
 
 def _words_before(text: str, end: int) -> tuple[str | None, str]:
@@ -315,20 +351,33 @@ class _Nesting:
     Stray marks cannot block for good: we only wait for a close that exists later.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, end: int) -> None:
+        """Follow the marks of `text` before `end` (advance() is never asked past it)."""
         self._text = text
-        self._events = _STRUCTURE.finditer(text)
+        self._events = _STRUCTURE.finditer(text, 0, end)
         self._pending: re.Match[str] | None = next(self._events, None)
+        # Where the pending mark is (past the end when none): advance() is needed only before it.
+        self.next_mark = len(text) + 1 if self._pending is None else self._pending.start()
+        # Whether blocks_split() may be True: something is open (most of the time nothing is).
+        self.blocking = False
         self._depth = 0
         self._open: list[tuple[str, bool]] = []  # (kind, opened mid-sentence)
         self._count = dict.fromkeys(_KINDS, 0)  # entries of each kind in _open
         self._mid_count = dict.fromkeys(_KINDS, 0)  # those opened mid-sentence
-        self._lead_end = 0
+        self._sentence_start = 0
+        self._lead_end: int | None = 0  # None: not computed yet for the current sentence
         self._last_close: dict[str, int] | None = None
 
     def new_sentence(self, start: int) -> None:
         """Record that a sentence starts at `start` (the first character after a gap)."""
-        self._lead_end = _LEADING.match(self._text, start).end()
+        self._sentence_start = start
+        self._lead_end = None  # computed when a mark needs it (most sentences have none)
+
+    def _leading_end(self) -> int:
+        """Where the openers and white space at the start of the current sentence end."""
+        if self._lead_end is None:
+            self._lead_end = _LEADING.match(self._text, self._sentence_start).end()
+        return self._lead_end
 
     def advance(self, pos: int) -> None:
         """Take into account every mark before `pos`."""
@@ -337,6 +386,8 @@ class _Nesting:
             self._apply(pending.start(), pending.group())
             pending = next(self._events, None)
         self._pending = pending
+        self.next_mark = len(self._text) + 1 if pending is None else pending.start()
+        self.blocking = self._depth > 0 or any(self._mid_count.values())
 
     def blocks_split(self, pos: int) -> bool:
         """Whether a sentence may not end at `pos` (inside markup or a mid-sentence quote)."""
@@ -353,7 +404,7 @@ class _Nesting:
         elif char == CLOSE:
             self._depth = max(0, self._depth - 1)  # a stray CLOSE is ignored
         elif char in "([«„" or (char in "\"“”" and self._quote_opens(pos)):
-            self._push(_mark_kind(char), mid=pos >= self._lead_end)
+            self._push(_mark_kind(char), mid=pos >= self._leading_end())
         else:
             self._close(_mark_kind(char))
 
