@@ -190,3 +190,18 @@ def test_peer_cases_protected_text_never_reaches_catalogs(tmp_path: Path) -> Non
         assert not any(protected in m for m in msgids), protected
     for visible in ("Translate this", "Translate this too", "Choose your language", "My Page Title", "A tweet description"):
         assert visible in msgids, visible
+
+
+def test_path_list_holds_strings_and_hands_out_paths(tmp_path: Path) -> None:
+    import pickle
+
+    from transkit.pipeline import PathList
+
+    paths = PathList([tmp_path / "a.po"])
+    paths.append(tmp_path / "b.po")
+    paths.extend(PathList([str(tmp_path / "c.po")]))
+    assert list(paths) == [tmp_path / "a.po", tmp_path / "b.po", tmp_path / "c.po"]
+    assert paths == [tmp_path / "a.po", tmp_path / "b.po", tmp_path / "c.po"] and paths != [] and len(paths) == 3
+    assert tmp_path / "b.po" in paths and str(tmp_path / "c.po") in paths and tmp_path / "d.po" not in paths
+    assert paths[1] == tmp_path / "b.po" and isinstance(paths[1], Path)
+    assert pickle.loads(pickle.dumps(paths)) == paths and PathList() == []
