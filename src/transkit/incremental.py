@@ -130,6 +130,10 @@ class Manifest:
                 return None
         return [str(warning) for warning in warnings]
 
+    def knows(self, slug: str) -> bool:
+        """Whether the last build recorded the article (otherwise it cannot be up to date)."""
+        return slug in self.articles
+
     def pages(self, slug: str) -> int:
         """How many pages the article's entry records."""
         return len([page for page in self.articles[slug][2].split(";") if page])

@@ -31,7 +31,7 @@ from .fsutil import (
     read_head,
     write_if_changed,
 )
-from .incremental import Manifest, input_fingerprint, settings_fingerprint
+from .incremental import Inputs, Manifest, input_fingerprint, settings_fingerprint
 from .layout import Article, catalog_path, find_articles, output_path, target_languages, template_path
 from .parallel import keep_traceback, map_chunks, restore_traceback
 from .source.html import WalkOptions, extract, source_hash, walk_page
@@ -86,6 +86,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     held_back: list[str] = field(default_factory=list)  # build: languages below publish_threshold
     failures: list[TranskitError] = field(default_factory=list, repr=False)  # the errors' exceptions, for --debug
+    # build: per article, its inputs' fingerprint (taken before they were read) and the languages it wrote
+    built: dict[str, tuple[Inputs, tuple[str, ...]]] = field(default_factory=dict, repr=False)
 
     def fail(self, exc: TranskitError) -> None:
         """One article failed: keep its one-line message (and the exception for --debug)."""
@@ -105,6 +107,7 @@ class Report:
         self.warnings.extend(other.warnings)
         self.held_back.extend(other.held_back)
         self.failures.extend(restore_traceback(exc) for exc in other.failures)
+        self.built.update(other.built)
 
 
 COMMIT_EVERY = 512  # files renamed into place per flush to disk (see fsutil.batched_writes)
@@ -264,19 +267,17 @@ def build_project(
     """
     articles = find_articles(config, only)
     manifest = Manifest.load(config, settings_fingerprint(config, include_fuzzy, draft))
-    inputs = {}  # of the articles to build
     replay = {}  # articles whose pages are up to date: the warnings their build printed
     for article in articles:
-        found = input_fingerprint(config, article)
-        warnings = manifest.fresh(config, article, found, languages)
-        if warnings is None:
-            inputs[article.slug] = found
-        else:
+        if not manifest.knows(article.slug):
+            continue  # built for sure (its worker takes the fingerprint)
+        warnings = manifest.fresh(config, article, input_fingerprint(config, article), languages)
+        if warnings is not None:
             replay[article.slug] = warnings
     work = functools.partial(_build_article_into, config, languages, include_fuzzy, draft)
     built = _each_article(work, [a for a in articles if a.slug not in replay], jobs)
     report = Report()
-    done: list[tuple[Article, list[str]]] = []  # built without errors or held-back languages: its warnings
+    done: list[tuple[Article, list[str]]] = []  # built without errors or held-back languages, and its warnings
     with contextlib.closing(built):
         for article in articles:
             if article.slug in replay:  # up to date: say what its build said
@@ -292,30 +293,29 @@ def build_project(
         for _ in built:  # runs the generator to its end, where the last files are renamed into place
             pass
     for article, warnings in done:  # (now that the pages are in place)
-        built_languages = _built_languages(config, article, languages)
-        manifest.record(config, article, inputs[article.slug], languages, built_languages, warnings)
+        inputs, built_languages = report.built.pop(article.slug)
+        manifest.record(config, article, inputs, languages, list(built_languages), warnings)
+    report.built.clear()
     if not only:
         manifest.keep_only({article.slug for article in articles})
     manifest.save()
     return report
 
 
-def _built_languages(config: Config, article: Article, languages: tuple[str, ...]) -> list[str]:
-    """The languages whose page a build of the article (without held-back ones) wrote."""
-    language = head_header_value(read_head(template_path(config, article.slug)), "X-Transkit-Source-Language")
-    return [lang for lang in target_languages(config, language) if not languages or lang in languages]
-
-
 def _build_article_into(
     config: Config, languages: tuple[str, ...], include_fuzzy: bool, draft: bool, article: Article, report: Report
 ) -> None:
-    _build_article(config, article, languages, include_fuzzy, report, draft)
+    inputs = input_fingerprint(config, article)  # before anything is read: a change from now on shows next time
+    language = _build_article(config, article, languages, include_fuzzy, report, draft)
+    wrote = tuple(lang for lang in target_languages(config, language) if not languages or lang in languages)
+    report.built[article.slug] = (inputs, wrote)
 
 
 def _build_article(
     config: Config, article: Article, languages: tuple[str, ...], include_fuzzy: bool, report: Report,
     draft: bool = False,
-) -> None:
+) -> str:
+    """Build the article's pages; returns its source language."""
     data = read_source(article.source)
     pot = template_path(config, article.slug)
     head = read_head(pot)
@@ -354,3 +354,4 @@ def _build_article(
         )
         report.warnings.extend(result.warnings)
         _emit(output_path(config, lang, article.slug), result.html, False, report)
+    return language
