@@ -628,11 +628,15 @@ def carry_over(template: Catalog, old: Catalog) -> dict[str, Entry]:
     Plugs into :func:`transkit.catalog.sync.merge`, which keeps exact matches
     itself and retires every old translation not kept verbatim to ``#~``.
     """
-    live = _document_order([e for e in old.entries if not e.obsolete and e.msgctxt is None and e.msgid])
+    live = [e for e in old.entries if not e.obsolete and e.msgctxt is None and e.msgid]
     fresh = [e for e in template.entries if e.msgctxt is None and e.msgid]
     if not live or not fresh:
         return {}
     settled = {e.msgid for e in old.entries if e.obsolete and e.msgctxt is None}
+    known = {e.msgid for e in live}
+    if all(e.msgid in known or e.msgid in settled for e in fresh):
+        return {}  # no new msgid: align() would pair nothing
+    live = _document_order(live)
     proposals: dict[str, Entry] = {}
     for link in _align_cached(tuple(e.msgid for e in live), tuple(e.msgid for e in fresh), frozenset(settled)):
         sources = [live[i] for i in link.old]
@@ -644,12 +648,15 @@ def carry_over(template: Catalog, old: Catalog) -> dict[str, Entry]:
 
 def _document_order(entries: list[Entry]) -> list[Entry]:
     """Old entries sorted by the first line their ``#:`` reference cites (file order breaks ties)."""
-    keyed = []
+    lines = []
     line = 0
-    for index, entry in enumerate(entries):
+    for entry in entries:
         line = _reference_line(entry) or line
-        keyed.append((line, index, entry))
-    return [entry for _, _, entry in sorted(keyed, key=lambda k: (k[0], k[1]))]
+        lines.append(line)
+    if all(map(int.__le__, lines, lines[1:])):  # usually so: sorting would change nothing
+        return entries
+    keyed = sorted(zip(lines, range(len(entries))))  # (line, index) pairs are distinct
+    return [entries[index] for _, index in keyed]
 
 
 def _reference_line(entry: Entry) -> int:

@@ -133,12 +133,41 @@ def _careful_parse(text: str, path: str) -> Catalog:
 
 def format_catalog(catalog: Catalog) -> str:
     """Serialise exactly as GNU msgcat 0.21 would print this catalog."""
+    global _last_formatted
     parts: list[str] = []
     if catalog.header_comments or catalog.header_fields or catalog.header_flags:
         parts.append(_format_header(catalog))
-    parts.extend(_format_entry(e) for e in catalog.entries if not e.obsolete)
-    parts.extend(_format_entry(e) for e in catalog.entries if e.obsolete and e.msgstr)
+    before, before_texts = _last_formatted
+    reusable = len(before)
+    live: list[Entry] = []
+    retired: list[Entry] = []
+    for entry in catalog.entries:
+        if entry.obsolete:
+            if entry.msgstr:
+                retired.append(entry)
+            continue
+        position = len(live)
+        live.append(entry)
+        if position < reusable and before[position] is entry:  # frozen: the same object, the same text
+            parts.append(before_texts[position])
+        elif entry.flags or entry.msgctxt is not None or entry.previous_msgid is not None:
+            parts.append(_format_entry(entry))
+        else:  # most entries: _format_entry's result without its list and checks
+            parts.append(
+                _comment_block(entry.translator_comments, entry.extracted_comments, entry.references)
+                + _wrapped("", "msgid", entry.msgid, True)
+                + _wrapped("", "msgstr", entry.msgstr, True)
+            )
+    _last_formatted = (live, parts[len(parts) - len(live):])
+    parts.extend(map(_format_entry, retired))
     return "\n".join(parts)
+
+
+# The live entries of the last catalog written and their texts. merge() puts the
+# template's own Entry objects into a new catalog (all of them, for a first
+# catalog), in template order: format_catalog(template) then format_catalog(po)
+# writes each of those once. One catalog's worth: memory stays flat.
+_last_formatted: tuple[list[Entry], list[str]] = ([], [])
 
 
 def write_catalog(path: Path, catalog: Catalog) -> bool:
@@ -943,8 +972,18 @@ def _comment_block(
     translator: tuple[str, ...], extracted: tuple[str, ...], references: tuple[str, ...]
 ) -> str:
     """The '#', '#.' and '#:' lines of an entry, each ending in '\\n' (or '')."""
+    if not translator and len(references) == 1 and _is_canonical_reference(references[0]):
+        # a template entry's usual comments: one '#:' line with the reference as it is
+        return "".join(line + "\n" for line in _comment_lines("#.", extracted)) + "#: " + references[0] + "\n"
     lines = [*_comment_lines("#", translator), *_comment_lines("#.", extracted), *_reference_lines(references)]
     return "".join(line + "\n" for line in lines)
+
+
+def _is_canonical_reference(reference: str) -> bool:
+    """True when _canonical_references writes ``reference`` unchanged: ``name:number``, the number
+    in ASCII digits without a leading zero, the name without a leading './'."""
+    _, colon, number = reference.rpartition(":")
+    return bool(colon) and number.isascii() and number.isdigit() and number[0] != "0" and not reference.startswith("./")
 
 
 def _comment_lines(marker: str, items: tuple[str, ...]) -> list[str]:

@@ -11,12 +11,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable, Iterable
 
 from ..drift import carry_over as drift_carry_over
 from ..source.html import Document, Segment
-from .model import Catalog, Entry
+from .model import Catalog, Entry, changed_entry, new_entry
 from .pofile import head_header_value
 
 SOURCE_HASH = "X-Transkit-Source"
@@ -68,17 +67,11 @@ def _template_entry(msgid: str, occurrences: list[Segment], reference: str) -> E
     if len(occurrences) == 1:  # most msgids: the same entry, without the merging below
         segment = occurrences[0]
         notes = tuple(dict.fromkeys(segment.notes)) if segment.notes else ()
-        return Entry(
-            msgid=msgid, references=(f"{reference}:{segment.line}",), extracted_comments=(segment.kind, *notes)
-        )
+        return new_entry(msgid, (f"{reference}:{segment.line}",), (segment.kind, *notes))
     kinds = _unique(s.kind for s in occurrences)
     notes = _unique(note for s in occurrences for note in s.notes)
     references = _unique(f"{reference}:{s.line}" for s in occurrences)
-    return Entry(
-        msgid=msgid,
-        references=tuple(references),
-        extracted_comments=(", ".join(kinds), *notes),
-    )
+    return new_entry(msgid, tuple(references), (", ".join(kinds), *notes))
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -138,12 +131,13 @@ def merge(
         entries, used = list(template.entries), set()
     else:
         entries, used = _kept_or_fresh(template, old, proposals)
-    kept_translations = {e.key: e.msgstr for e in entries} if old.entries else {}
+    # (msgctxt, msgid) is Entry.key, spelt out: the property call costs more than the tuple
+    kept_translations = {(e.msgctxt, e.msgid): e.msgstr for e in entries} if old.entries else {}
     retired = [
         _retire(e)
         for e in old.entries
         if (e.obsolete or e.msgstr)
-        and not (e.key in used and kept_translations.get(e.key) == e.msgstr)
+        and not ((e.msgctxt, e.msgid) in used and kept_translations.get((e.msgctxt, e.msgid)) == e.msgstr)
     ]
     header = catalog_header(template, previous, language, plural_forms)
     comments = old.header_comments if previous is not None else _catalog_comments(template, language)
@@ -159,21 +153,24 @@ def _kept_or_fresh(
     template: Catalog, old: Catalog, proposals: dict[str, Entry]
 ) -> tuple[list[Entry], set[tuple[str | None, str]]]:
     """The live entries in template order, and the keys of the old entries kept for them."""
-    live = {e.key: e for e in old.entries if not e.obsolete}
-    obsolete = {e.key: e for e in old.entries if e.obsolete}
+    live: dict[tuple[str | None, str], Entry] = {}
+    obsolete: dict[tuple[str | None, str], Entry] = {}
+    for e in old.entries:  # (msgctxt, msgid) is Entry.key, spelt out as in merge
+        (obsolete if e.obsolete else live)[e.msgctxt, e.msgid] = e
     used: set[tuple[str | None, str]] = set()
     entries: list[Entry] = []
     for fresh in template.entries:
-        kept = live.get(fresh.key) or obsolete.get(fresh.key)
+        key = (fresh.msgctxt, fresh.msgid)
+        kept = live.get(key) or obsolete.get(key)
         if kept is not None:
-            used.add(kept.key)
+            used.add(key)  # kept.key: it was found under it
             if (kept.references, kept.extracted_comments, kept.obsolete) == (
                 fresh.references, fresh.extracted_comments, False
             ):
                 entries.append(kept)  # the same value; dataclasses.replace would cost ~5 µs
                 continue
             entries.append(
-                replace(
+                changed_entry(
                     kept,
                     references=fresh.references,
                     extracted_comments=fresh.extracted_comments,
@@ -189,7 +186,7 @@ def _kept_or_fresh(
 
 def _retire(entry: Entry) -> Entry:
     """Obsolete entries keep translation, flags, comments and previous msgid; references go."""
-    return replace(entry, obsolete=True, references=(), extracted_comments=())
+    return changed_entry(entry, obsolete=True, references=(), extracted_comments=())
 
 
 def _catalog_comments(template: Catalog, language: str) -> tuple[str, ...]:

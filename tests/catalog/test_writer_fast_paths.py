@@ -1,0 +1,109 @@
+"""The writer's and the merge's shortcuts give exactly what the paths they skip give.
+
+``new_entry``/``changed_entry`` build the same Entry values as the dataclass
+(field order included); ``_comment_block``'s one-reference shortcut writes the
+lines ``_reference_lines`` writes; ``format_catalog`` reuses the previous
+catalog's text only for the very same Entry objects; drift's
+``_document_order`` keeps the sorted order and ``carry_over``'s "no new msgid"
+exit is what ``align`` would have said.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+from catalog.test_pofile import SINGLE_ENTRIES, representative_catalog
+
+from transkit import drift
+from transkit.catalog import pofile
+from transkit.catalog.model import Catalog, Entry, changed_entry, new_entry
+
+
+def test_new_entry_is_the_dataclass_value() -> None:
+    for msgid, refs, comments in [("", (), ()), ("Hello", ("a.html:3",), ("p",)), ("x", ("a:1", "b:2"), ("h1", "n"))]:
+        fast, slow = new_entry(msgid, refs, comments), Entry(msgid=msgid, references=refs, extracted_comments=comments)
+        assert fast == slow and hash(fast) == hash(slow)
+        assert list(vars(fast).items()) == list(vars(slow).items())
+
+
+@pytest.mark.parametrize("entry", [*SINGLE_ENTRIES, *representative_catalog().entries])
+def test_changed_entry_is_dataclasses_replace(entry: Entry) -> None:
+    entry = dataclasses.replace(entry, line=7)
+    for changes in [{}, {"obsolete": True, "references": (), "extracted_comments": ()},
+                    {"references": ("z.html:9",), "extracted_comments": ("li",), "obsolete": False}]:
+        fast, slow = changed_entry(entry, **changes), dataclasses.replace(entry, **changes)
+        assert fast == slow and fast.line == slow.line == 7
+        assert list(vars(fast).items()) == list(vars(slow).items())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        changed_entry(entry).msgid = "x"  # type: ignore[misc]
+
+
+REFERENCES = ["a.html:12", "./a.html:12", "././a:3", "a.html:012", "a.html:0", "a.html:", "a.html", ":5", "a:b:7",
+              "x.html:\u0661\u0662", "a\nb:3", "a.html:12 ", "", "d/e.html:100000", ".:4", "./:4", "\u00e7.html:5"]
+EXTRACTED = [(), ("p",), ("",), ("p", "note\nsecond line"), ("h1, li", "a", "a")]
+
+
+def _slow_comment_block(translator: tuple[str, ...], extracted: tuple[str, ...], references: tuple[str, ...]) -> str:
+    lines = [*pofile._comment_lines("#", translator), *pofile._comment_lines("#.", extracted),
+             *pofile._reference_lines(references)]
+    return "".join(line + "\n" for line in lines)
+
+
+def test_comment_block_shortcut_writes_the_reference_lines() -> None:
+    block = pofile._comment_block.__wrapped__
+    for reference in REFERENCES:
+        for extracted in EXTRACTED:
+            for translator in [(), ("checked",)]:
+                args = (translator, extracted, (reference,))
+                assert block(*args) == _slow_comment_block(*args), args
+
+
+def test_format_reuses_text_only_for_the_same_entries() -> None:
+    template = Catalog(header_fields=(("Project-Id-Version", "x"),),
+                       entries=tuple(new_entry(f"Message {n} " * n, (f"a.html:{n}",), ("p",)) for n in range(1, 30)))
+    rng = random.Random(5)
+    for _ in range(30):
+        entries = list(template.entries)
+        for index in rng.sample(range(len(entries)), rng.randrange(len(entries))):
+            entry = entries[index]
+            entries[index] = rng.choice([
+                dataclasses.replace(entry),  # equal, not the same object
+                dataclasses.replace(entry, msgstr="Çeviri " * index),
+                dataclasses.replace(entry, obsolete=True, msgstr="eski"),
+                dataclasses.replace(entry, flags=("fuzzy",), msgstr="x", previous_msgid="old"),
+            ])
+        if rng.random() < 0.3:
+            rng.shuffle(entries)
+        catalog = Catalog(header_fields=(("Language", "tr"),), entries=tuple(entries))
+        pofile._last_formatted = ([], [])
+        expected = pofile.format_catalog(catalog)
+        pofile.format_catalog(template)
+        assert pofile.format_catalog(catalog) == expected
+        assert pofile.format_catalog(catalog) == expected
+
+
+def test_document_order_is_the_stable_sort_by_line() -> None:
+    rng = random.Random(3)
+    for _ in range(300):
+        entries = [new_entry(str(i), rng.choice([(), ("x",), (f"a.html:{rng.randrange(6)}",)]), ()) for i in range(8)]
+        if rng.random() < 0.5:
+            entries.sort(key=lambda e: drift._reference_line(e))
+        keyed, line = [], 0
+        for index, entry in enumerate(entries):
+            line = drift._reference_line(entry) or line
+            keyed.append((line, index, entry))
+        expected = [entry for _, _, entry in sorted(keyed, key=lambda k: (k[0], k[1]))]
+        assert drift._document_order(entries) == expected
+
+
+def test_no_new_msgid_means_no_link() -> None:
+    """carry_over returns {} without aligning when every new msgid is old or settled: align agrees."""
+    rng = random.Random(8)
+    words = [f"Sentence number {n} about things." for n in range(12)]
+    for _ in range(200):
+        old = rng.sample(words, rng.randrange(1, 10))
+        settled = set(rng.sample(words, 3))
+        new = [w for w in rng.sample(words, rng.randrange(1, 12)) if w in old or w in settled]
+        assert drift.align(old, new, settled) == ()
