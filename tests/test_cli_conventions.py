@@ -238,3 +238,17 @@ def test_readme_commands_for_the_three_kinds_of_users_run_as_written(tmp_path: P
     for command in commands:
         result = subprocess.run(["bash", "-c", command], cwd=root, env=env, capture_output=True, text=True)
         assert result.returncode == 0, (command, result.stdout, result.stderr)
+
+
+def test_verbose_says_more_and_quiet_says_less(tmp_path: Path) -> None:
+    """-v is not only accepted: init names the folders it made, project commands how long they took."""
+    project = tmp_path / "site"
+    made = invoke("init", "--project", str(project), "-v")
+    assert made.exit_code == 0 and f"made {project / 'sources'}/" in made.output
+    assert f"kept {project / 'sources'}/" in invoke("init", "--project", str(project), "-v").output
+    (project / "sources" / "a.html").write_text("<html><body><p>Hello there.</p></body></html>", encoding="utf-8")
+    loud = invoke("sync", "--project", str(project), "-v")
+    assert loud.exit_code == 0 and re.search(r"^\S+ sync: \d+\.\d\d s in \S*site$", loud.output, re.MULTILINE), loud.output
+    plain = invoke("sync", "--project", str(project))
+    assert plain.exit_code == 0 and " s in " not in plain.output and "sync:" in plain.output
+    assert invoke("sync", "--project", str(project), "-q").output == ""

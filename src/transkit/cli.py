@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -58,7 +59,8 @@ def project_command(function: Callable[..., Any] | None = None, *, writes: bool 
         root = ctx.find_root()
         debug = root.params.get("debug", False)
         ctx.meta["quiet"] = quiet_here or root.params.get("quiet", False)
-        ctx.meta["verbose"] = verbose_here or root.params.get("verbose", False)
+        verbose = verbose_here or root.params.get("verbose", False)
+        started = time.perf_counter()
         try:
             config = load_config(project)
             if not writes:
@@ -71,6 +73,9 @@ def project_command(function: Callable[..., Any] | None = None, *, writes: bool 
             if debug:
                 raise
             _fail(str(exc), exc.exit_code)
+        finally:
+            if verbose:  # (also after an error or a findings exit: how long it took, and where)
+                click.echo(f"{ctx.command_path}: {time.perf_counter() - started:.2f} s in {project.resolve()}", err=True)
 
     if writes:
         wrapper = click.option(
@@ -149,8 +154,12 @@ def init(project: Path, quiet_here: bool, verbose_here: bool) -> None:
         write_if_changed(config_file, DEFAULT_TOML.encode("utf-8"))  # atomic: a killed init leaves no half file
         if not quiet:
             click.echo(f"wrote {config_file}")
+    verbose = verbose_here or bool(click.get_current_context().find_root().params.get("verbose"))
     for folder in ("sources", "locales"):
+        made = not (project / folder).is_dir()
         (project / folder).mkdir(exist_ok=True)
+        if verbose and not quiet:
+            click.echo(f"{'made' if made else 'kept'} {project / folder}/")
 
 
 @main.command()

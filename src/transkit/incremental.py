@@ -31,11 +31,12 @@ from . import __version__
 from .config import CONFIG_NAME, Config
 from .fsutil import write_chunks
 from .layout import Article, catalog_path, output_path, template_path
-from .lock import GITIGNORE, STATE_FOLDER
+from .lock import STATE_FOLDER, state_folder
 
 MANIFEST = Path(STATE_FOLDER) / "build-manifest.json"
 FORMAT = 2
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamps (FAT: 2 s)
+
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
@@ -94,7 +95,7 @@ class Manifest:
 
     path: Path
     settings: str
-    articles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    articles: dict[str, list[Any]] = field(default_factory=dict)  # slug -> entry (see fresh)
     loaded: str = ""  # digest of the file as read: unchanged, it is not written again
     # A file changed this recently may change again within its timestamp's resolution
     # without its fingerprint changing ("racy git"): such articles are not recorded.
@@ -139,7 +140,7 @@ class Manifest:
         return len([page for page in self.articles[slug][2].split(";") if page])
 
     def record(self, config: Config, article: Article, inputs: Inputs, languages: tuple[str, ...],
-               built: list[str], warnings: list[str]) -> None:
+               built: tuple[str, ...], warnings: list[str]) -> None:
         """After the article was built without errors or held-back languages."""
         pages = [(lang, page_fingerprint(output_path(config, lang, article.slug))) for lang in built]
         if inputs.newest >= self.racy_after or any(found is None for _, found in pages):
@@ -163,13 +164,9 @@ class Manifest:
         digest = hashlib.blake2b(digest_size=16)
         for chunk in encoder.iterencode(document):
             digest.update(chunk.encode())
-        folder = self.path.parent
-        if digest.hexdigest() == self.loaded or folder.is_symlink():  # (the lock refuses a symlinked folder too)
+        if digest.hexdigest() == self.loaded or self.path.parent.is_symlink():  # (the lock refuses that folder too)
             return
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text(GITIGNORE, encoding="utf-8")
+        state_folder(self.path.parent.parent)
         write_chunks(self.path, _buffered(encoder.iterencode(document)))
 
 

@@ -70,15 +70,24 @@ def project_lock(config: Config, command: str, wait: float = DEFAULT_WAIT) -> It
         os.close(descriptor)  # releases the lock
 
 
+def state_folder(root: Path) -> Path:
+    """The project's ``.transkit`` folder, made on first use with a .gitignore that keeps it out of git.
+
+    A symbolic link there is refused: the lock, cache and manifest would land wherever it points.
+    """
+    folder = root / STATE_FOLDER
+    if folder.is_symlink():
+        raise LockError(f"{folder}: is a symbolic link; transkit keeps its lock and cache in a real folder here")
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(GITIGNORE, encoding="utf-8")
+    return folder
+
+
 def _open(path: Path) -> int:
-    folder = path.parent
     try:
-        if folder.is_symlink():
-            raise LockError(f"{folder}: is a symbolic link; transkit keeps its lock and cache in a real folder here")
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text(GITIGNORE, encoding="utf-8")
+        state_folder(path.parent.parent)
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise LockError(f"{path}: cannot create the project lock: {exc.strerror or exc}") from exc

@@ -186,7 +186,7 @@ def sync_project(
             skipped += 1
         else:
             stale.append(article)
-    report = _run_articles(functools.partial(_sync_article, config, check, known_stale=True), stale, jobs)
+    report = _run_articles(functools.partial(_sync_article, config, check), stale, jobs)
     report.skipped += skipped
     return report
 
@@ -199,11 +199,9 @@ def read_source(path: Path) -> bytes:
         raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
-def _sync_article(config: Config, check: bool, article: Article, report: Report, known_stale: bool = False) -> None:
+def _sync_article(config: Config, check: bool, article: Article, report: Report) -> None:
+    """Extract an article found out of date and write its template and catalogs."""
     pot = template_path(config, article.slug)
-    if not known_stale and _up_to_date(config, article, pot):
-        report.skipped += 1
-        return
     data = read_source(article.source)
     document = extract(data, article.source, walk_options(config), config.source_language, config.extraction_settings)
     template = make_template(document, article.slug, article.reference(config))
@@ -274,7 +272,7 @@ def build_project(
         warnings = manifest.fresh(config, article, input_fingerprint(config, article), languages)
         if warnings is not None:
             replay[article.slug] = warnings
-    work = functools.partial(_build_article_into, config, languages, include_fuzzy, draft)
+    work = functools.partial(_build_article, config, languages, include_fuzzy, draft)
     built = _each_article(work, [a for a in articles if a.slug not in replay], jobs)
     report = Report()
     done: list[tuple[Article, list[str]]] = []  # built without errors or held-back languages, and its warnings
@@ -294,7 +292,7 @@ def build_project(
             pass
     for article, warnings in done:  # (now that the pages are in place)
         inputs, built_languages = report.built.pop(article.slug)
-        manifest.record(config, article, inputs, languages, list(built_languages), warnings)
+        manifest.record(config, article, inputs, languages, built_languages, warnings)
     report.built.clear()
     if not only:
         manifest.keep_only({article.slug for article in articles})
@@ -302,20 +300,11 @@ def build_project(
     return report
 
 
-def _build_article_into(
+def _build_article(
     config: Config, languages: tuple[str, ...], include_fuzzy: bool, draft: bool, article: Article, report: Report
 ) -> None:
+    """Build the article's pages; ``report.built`` records what they were built from, for the manifest."""
     inputs = input_fingerprint(config, article)  # before anything is read: a change from now on shows next time
-    language = _build_article(config, article, languages, include_fuzzy, report, draft)
-    wrote = tuple(lang for lang in target_languages(config, language) if not languages or lang in languages)
-    report.built[article.slug] = (inputs, wrote)
-
-
-def _build_article(
-    config: Config, article: Article, languages: tuple[str, ...], include_fuzzy: bool, report: Report,
-    draft: bool = False,
-) -> str:
-    """Build the article's pages; returns its source language."""
     data = read_source(article.source)
     pot = template_path(config, article.slug)
     head = read_head(pot)
@@ -330,14 +319,10 @@ def _build_article(
     decisions = publish.decide(config, article, language, include_fuzzy, catalogs)
     published = tuple(lang for lang, decision in decisions.items() if decision.published)
     alternates = publish.alternate_links(config, article, language, published)
-    built = [
-        lang for lang in target_languages(config, language)
-        if (not languages or lang in languages) and (draft or decisions[lang].published)
-    ]
+    selected = tuple(lang for lang in paths if not languages or lang in languages)
+    built = [lang for lang in selected if draft or decisions[lang].published]
     walked = None  # walked once, at the first language built, for all of them
-    for lang in target_languages(config, language):
-        if languages and lang not in languages:
-            continue
+    for lang in selected:
         decision = decisions[lang]
         if not decision.published and not draft:
             out = output_path(config, lang, article.slug)
@@ -354,4 +339,4 @@ def _build_article(
         )
         report.warnings.extend(result.warnings)
         _emit(output_path(config, lang, article.slug), result.html, False, report)
-    return language
+    report.built[article.slug] = (inputs, selected)
