@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from conftest import dom_signature, msgfmt_check, needs_gettext
-from dataclasses import replace
-
 from transkit.catalog.pofile import read_catalog, write_catalog
 from transkit.config import Config, load_config
 from transkit.pipeline import build_project, sync_project

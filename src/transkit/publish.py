@@ -6,13 +6,12 @@
   content="noindex">``. Completeness is the status model's: reviewed words /
   all words — plus machine drafts and stale segments when the build uses them
   (``--include-fuzzy``), since then the page shows them translated.
-* Once a project configures publishing (``publish_threshold`` or
-  ``hreflang_url`` in transkit.toml), every built page lists in ``<link
-  rel="alternate" hreflang>`` exactly the published languages of its article,
-  the original among them, plus ``x-default`` pointing to the original; the
-  source's own such links go. Without either key, pages keep the source's
-  links: a site that manages hreflang itself is left alone, and an identity
-  translation still rebuilds its source exactly.
+* A built page whose source lists ``<link rel="alternate" hreflang>`` gets
+  exactly the published languages of its article there instead, the original
+  among them, plus ``x-default`` pointing to the original; the source's own
+  such links go. Once a project configures publishing (``publish_threshold``
+  or ``hreflang_url`` in transkit.toml), every built page gets them; without
+  either key, a page whose source has none is left as its author wrote it.
   URLs come from ``hreflang_url`` (``{lang}``, ``{slug}``; a table may give one
   template per language and a ``default``). Without it they are relative
   paths that work inside the build folder: ``../ru/slug.html`` for a
@@ -116,7 +115,7 @@ def _url(config: Config, article: Article, lang: str, original: bool = False) ->
 
 
 def manages_alternates(config: Config) -> bool:
-    """hreflang links are ours once the project configures publishing."""
+    """Once the project configures publishing, every page gets hreflang links (not only where the source had some)."""
     return "publish_threshold" in config.extra or "hreflang_url" in config.extra
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -482,11 +481,10 @@ class _Walker:
         """Turn children[start:end] (and the text before them) into a text unit.
 
         ``children`` is ``list(container)``: indexing an lxml element is linear, a list is not.
+        (The caller skips a run with no node and white space at most before it.)
         """
         before = children[start - 1] if start else None
         lead_text = container.text if before is None else before.tail
-        if end == start and not (lead_text or "").strip():
-            return
         tokens: list[Token] = []
         if lead_text:
             tokens.append(("text", lead_text))
@@ -775,79 +773,49 @@ def _cut(
     """Token slices for each span, with the white space before it and the span's text.
 
     One forward pass over the tokens: a span's tokens are those that overlap it
-    (text tokens clipped to it), which is what :func:`_slice` gives. The gap
-    before a span is white space, all of it text, so it is the flat string's
-    slice; a gap that holds a marker takes the token-by-token path.
+    (text tokens clipped to it). The gap before a span is white space, all of it
+    text (sentence_spans' gaps are), so it is the flat string's slice; a gap that
+    held a marker would be the text of the tokens it overlaps.
     """
     bounds = [*starts, len(flat)]
-    count = len(body)
     result: list[tuple[str, list[Token], str]] = []
     index = 0  # first token that ends after the current span's start
     previous_end = 0
     for start, end in spans:
         gap = flat[previous_end:start] if result else ""
         if _MARKER_CHARS.search(gap):
-            gap = _flat_text(_cut_slow(body, starts, len(flat), [(previous_end, start)])[0][1])
+            first = index
+            while bounds[first + 1] <= previous_end:
+                first += 1
+            gap = _flat_text(_overlapping(body, bounds, first, previous_end, start))
         while bounds[index + 1] <= start:
             index += 1
-        tokens: list[Token] = []
-        position = index
-        while position < count and bounds[position] < end:
-            token = body[position]
-            position += 1
-            if token[0] == "text":
-                lo, hi = start - bounds[position - 1], end - bounds[position - 1]
-                if lo > 0 or hi < len(token[1]):
-                    token = ("text", token[1][max(lo, 0) : hi])
-                    if not token[1]:
-                        continue
-            tokens.append(token)
-        result.append((gap, tokens, flat[start:end]))
+        result.append((gap, _overlapping(body, bounds, index, start, end), flat[start:end]))
         previous_end = end
     return result
+
+
+def _overlapping(body: list[Token], bounds: list[int], first: int, start: int, end: int) -> list[Token]:
+    """The tokens overlapping flat[start:end], text tokens clipped to it.
+
+    ``first`` is the first token that ends after ``start``."""
+    tokens: list[Token] = []
+    count = len(body)
+    position = first
+    while position < count and bounds[position] < end:
+        token = body[position]
+        position += 1
+        if token[0] == "text":
+            lo, hi = start - bounds[position - 1], end - bounds[position - 1]
+            if lo > 0 or hi < len(token[1]):
+                token = ("text", token[1][max(lo, 0) : hi])
+                if not token[1]:
+                    continue
+        tokens.append(token)
+    return tokens
 
 
 _MARKER_CHARS = re.compile(f"[{OPEN}{CLOSE}{ATOMIC}]")
-
-
-def _cut_slow(
-    body: list[Token], starts: list[int], length: int, spans: list[tuple[int, int]]
-) -> list[tuple[str, list[Token]]]:
-    """Token slices for each span, with the white space before it (by bisection; see _cut)."""
-
-    def split_at(flat_index: int) -> tuple[int, int]:
-        """(token index, offset in that token) of a position in the flat string."""
-        if flat_index >= length:
-            return len(body), 0
-        index = bisect_right(starts, flat_index) - 1
-        return index, flat_index - starts[index]
-
-    result = []
-    previous_end = 0
-    for start, end in spans:
-        gap = _slice(body, split_at(previous_end), split_at(start)) if result else []
-        tokens = _slice(body, split_at(start), split_at(end))
-        result.append((_flat_text(gap), tokens))
-        previous_end = end
-    return result
-
-
-def _slice(tokens: list[Token], start: tuple[int, int], end: tuple[int, int]) -> list[Token]:
-    """Tokens between two (token index, text offset) positions, cutting text tokens."""
-    (start_index, start_offset), (end_index, end_offset) = start, end
-    out: list[Token] = []
-    for index in range(start_index, min(end_index + 1, len(tokens))):
-        kind, value = tokens[index]
-        if kind != "text":
-            if index < end_index or (index == end_index and end_offset > 0):
-                if index > start_index or start_offset == 0:
-                    out.append((kind, value))
-            continue
-        lo = start_offset if index == start_index else 0
-        hi = end_offset if index == end_index else len(value)
-        if hi > lo:
-            out.append(("text", value[lo:hi]))
-    return out
 
 
 def _segment(tokens: list[Token], line: int, flat: str) -> SegmentSlice:
@@ -936,9 +904,6 @@ class WalkedPage:
     the last use gets the walked page itself.
     """
 
-    data: bytes
-    path: Path | str
-    default_language: str
     page: ParsedPage
     units: list[Unit]
     uses: int
@@ -998,7 +963,7 @@ def walk_page(data: bytes, path: Path | str, options: WalkOptions, default_langu
     """Parse and walk a page once for ``uses`` builds (see :class:`WalkedPage`)."""
     page = parse_page(data, path, default_language)
     options = WalkOptions(page.language, options.segmentation, options.include, options.exclude)
-    return WalkedPage(data, path, default_language, page, walk_units(page, options), uses)
+    return WalkedPage(page, walk_units(page, options), uses)
 
 
 def _moved(value: Any, **changes: Any) -> Any:

@@ -193,8 +193,7 @@ def _never_nested(placeholder: Placeholder) -> frozenset[str]:
 
 
 def _check_nesting(placeholder: Placeholder, token: str, nesting: list[tuple[frozenset[str], str]]) -> None:
-    if not nesting:
-        return  # at the top level nothing can clash (and an atomic node's descendants need no look)
+    """Called inside a paired placeholder only (at the top level nothing can clash)."""
     inner = _never_nested(placeholder)
     for outer, opened in nesting:
         clash = inner & outer
