@@ -28,7 +28,7 @@ from .catalog.model import Catalog, Entry
 from .catalog.pofile import read_catalog
 from .config import Config
 from .drift import word_diff
-from .fsutil import write_if_changed
+from .fsutil import read_bytes, write_if_changed
 from .layout import Article, find_articles
 from .prefill import provenance_of
 from .source.html import AttributeUnit, WalkOptions, parse_page, walk_units
@@ -388,7 +388,7 @@ class Block:
 
 def source_blocks(config: Config, article: Article) -> tuple[str, list[Block]]:
     """The article's language and its blocks, walked exactly as extraction walks them."""
-    page_ = parse_page(article.source.read_bytes(), article.source, config.source_language)
+    page_ = parse_page(read_bytes(article.source), article.source, config.source_language)
     options = WalkOptions(page_.language, config.segmentation, config.include, config.exclude)
     blocks = []
     for unit in walk_units(page_, options):
@@ -510,11 +510,10 @@ def badge_svg(label: str, counts: Counts) -> str:
 
 def write_badge(config: Config, output: Path, language: str | None = None, label: str | None = None) -> bool:
     """The badge for one language (or all target languages together); True when the file changed."""
-    status = collect_status(config, (language,) if language else ())
-    if language and language not in config.languages:
+    if language and language not in config.languages:  # (before counting every catalog)
         from .errors import ConfigError
 
         raise ConfigError(f"--lang {language}: not a configured language ({', '.join(config.languages)})")
-    counts = project_total(status).counts
+    counts = project_total(collect_status(config, (language,) if language else ())).counts
     text = badge_svg(label or (f"{language} translated" if language else "translated"), counts)
     return write_if_changed(output, text.encode("utf-8"))

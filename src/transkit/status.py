@@ -19,12 +19,11 @@ Completeness (``percent``) is reviewed words / all words, 100 for an article
 without words. Placeholders are not words. The JSON fields are documented
 in ``docs/status.md``.
 
-Speed: status runs on every commit, so catalogs are counted by one regular
-expression per entry that reads only what status needs (no Entry objects,
-no polib). It accepts the strict form gettext tools and transkit write and
-hands anything else (odd spacing, plurals, errors, conflict markers) to the
-full parser, which gives the same counts or the one-line error; tests check
-that both agree.
+Speed: status runs on every commit. Catalogs are read by ``parse_catalog``,
+whose fast path reads the form gettext tools and transkit write with one
+findall per catalog and hands anything else to the full parser (the same
+counts or the one-line error; tests check that both agree), and word counts
+are shared between catalogs, since each language repeats a template's msgids.
 """
 
 from __future__ import annotations
@@ -43,10 +42,10 @@ from .catalog.pofile import head_header_value, parse_catalog, read_catalog_text
 from .catalog.sync import SOURCE_HASH, is_current
 from .config import Config
 from .errors import TranskitError
-from .fsutil import read_head
+from .fsutil import read_bytes, read_head
 from .layout import Article, catalog_path, find_articles, target_languages, template_path
 from .parallel import map_chunks
-from .prefill import PROVENANCE, is_machine_draft
+from .prefill import is_machine_draft
 from .source.html import WalkOptions, extract, source_hash
 from .source.inline import PLACEHOLDER
 
@@ -149,135 +148,28 @@ def count_entry(entry: Entry) -> Counts:
     return Counts.of(entry_state(entry), word_count(entry.msgid))
 
 
-def count_catalog(catalog: Catalog) -> Counts:
-    """Counts of a parsed catalog: live entries with a msgid (the header is not a message)."""
+def count_catalog(catalog: Catalog, words: dict[str, int] | None = None) -> Counts:
+    """Counts of a parsed catalog: live entries with a msgid (the header is not a message).
+
+    ``words``: word counts by msgid, shared between catalogs (each language repeats a template's msgids).
+    """
+    known: dict[str, int] = {} if words is None else words
     segments = dict.fromkeys(STATES, 0)
-    words = dict.fromkeys(STATES, 0)
+    totals = dict.fromkeys(STATES, 0)
     for entry in catalog.entries:
         if entry.msgid and not entry.obsolete:
             state = entry_state(entry)
             segments[state] += 1
-            words[state] += word_count(entry.msgid)
-    return Counts(**segments, **{f"{state}_words": words[state] for state in STATES})
-
-
-# =========================================================================== fast counting
-
-
-class _Unusual(Exception):
-    """The fast scanner met something it does not handle; the full parser decides."""
-
-
-# One entry in the form gettext tools write: comment lines, [msgctxt], msgid, msgstr, each
-# string on its own line(s). Anything else (plurals, odd spacing, errors) does not match.
-_STRING = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # unrolled: fast in Python's regex engine
-_LINE = _STRING + r"[ \t]*\n"
-_ENTRY = re.compile(
-    r"(?P<comments>(?:#[^\n]*\n|[ \t]*\n)*)"
-    rf"(?:msgctxt {_LINE}(?:{_LINE})*)?"
-    rf"msgid (?P<msgid>{_LINE}(?:{_LINE})*)"
-    rf"msgstr (?P<msgstr>{_LINE}(?:{_LINE})*)"
-)
-_TRAILER = re.compile(r"(?:#[^\n]*\n|[ \t]*\n)*\Z")
-_PIECE = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
-_ODD_COMMENT = re.compile(r"^#(?![ .:,|~\n])|^#,(?! )|^#\|(?! (?:msgid )?\")|^#~(?! )", re.M)
-_ESCAPE = re.compile(r"\\(.)")
-_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", '"': '"', "\\": "\\"}
-_CHARSET = re.compile(r"charset=([^\s\\]+)", re.I)
-_STATE_INDEX = {state: index for index, state in enumerate(STATES)}
-
-
-def _content(strings: str) -> str:
-    """The escaped content of a run of quoted lines; unknown escapes are unusual."""
-    content = "".join(_PIECE.findall(strings))
-    if "\\" in content and any(m.group(1) not in _UNESCAPES for m in _ESCAPE.finditer(content)):
-        raise _Unusual
-    return content
-
-
-def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-    return _ESCAPE.sub(lambda m: _UNESCAPES[m.group(1)], text)
-
-
-def _fast_counts(text: str, words: dict[str, int]) -> Counts:
-    """Counts from the text alone: one regex match per entry, no Entry objects."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    if not text.endswith("\n"):
-        text += "\n"
-    tally = [0] * 8  # segments per state, then words per state
-    position = 0
-    seen: set[tuple[str, str]] = set()  # (msgctxt lines, msgid)
-    match_entry = _ENTRY.match
-    while True:
-        match = match_entry(text, position)
-        if match is None:
-            if _TRAILER.match(text, position):
-                return Counts(*tally)
-            raise _Unusual
-        position = match.end()
-        comments = match.group("comments")
-        if "#~" in comments:  # obsolete entries before this one: only the lines after them are ours
-            start = ("\n" + comments).rfind("\n#~")  # = where the last '#~' line starts in comments
-            if start >= 0:
-                comments = comments[comments.find("\n", start) + 1 :]
-        if comments and _ODD_COMMENT.search(comments):
-            raise _Unusual
-        msgid = _unescape(_content(match.group("msgid")))
-        msgstr = match.group("msgstr")
-        translated = msgstr != '""\n' and bool(_content(msgstr))
-        if not msgid:
-            _check_header(_content(msgstr))
-            continue
-        key = (text[match.end("comments") : match.start("msgid")], msgid)
-        if key in seen:  # a duplicate entry: the full parser refuses it, naming the line
-            raise _Unusual
-        seen.add(key)
-        state = _fast_state(comments, translated)
-        count = words.get(msgid)
-        if count is None:
-            count = words[msgid] = word_count(msgid)
-        index = _STATE_INDEX[state]
-        tally[index] += 1
-        tally[index + 4] += count
-
-
-def _fast_state(comments: str, translated: bool) -> str:
-    """:func:`entry_state` from an entry's comment lines."""
-    if not translated:
-        return "untranslated"
-    if "#," not in comments or not _has_fuzzy_flag(comments):
-        return "reviewed"
-    if "#| msgid " not in comments and f"# {PROVENANCE}" in comments and _has_prefill_comment(comments):
-        return "machine"
-    return "stale"
-
-
-def _has_fuzzy_flag(comments: str) -> bool:
-    return any(
-        "fuzzy" in (flag.strip() for flag in line[3:].split(","))
-        for line in comments.split("\n")
-        if line.startswith("#, ")
-    )
-
-
-def _has_prefill_comment(comments: str) -> bool:
-    return any(line.startswith(f"# {PROVENANCE}") for line in comments.split("\n"))
-
-
-def _check_header(raw: str) -> None:
-    match = _CHARSET.search(raw)
-    if match and match.group(1).upper() not in ("UTF-8", "CHARSET"):
-        raise _Unusual
+            count = known.get(entry.msgid)
+            if count is None:
+                count = known[entry.msgid] = word_count(entry.msgid)
+            totals[state] += count
+    return Counts(**segments, **{f"{state}_words": totals[state] for state in STATES})
 
 
 def count_text(text: str, path: str = "<string>", words: dict[str, int] | None = None) -> Counts:
-    """Counts of PO/POT text: the fast scanner, or the full parser for anything unusual."""
-    try:
-        return _fast_counts(text, {} if words is None else words)
-    except _Unusual:
-        return count_catalog(parse_catalog(text, path))
+    """Counts of PO/POT text (read by parse_catalog, whose fast path covers the usual catalog)."""
+    return count_catalog(parse_catalog(text, path), words)
 
 
 def count_file(path: Path, words: dict[str, int] | None = None) -> Counts:
@@ -353,7 +245,7 @@ def project_status(config: Config, languages: tuple[str, ...] = (), only: tuple[
 
 
 def _article_rows(config: Config, article: Article, languages: tuple[str, ...], words: dict[str, int]) -> list[StatusRow]:
-    data = article.source.read_bytes()
+    data = read_bytes(article.source)
     digest = source_hash(data, config.extraction_settings)
     pot = template_path(config, article.slug)
     head = read_head(pot)
@@ -368,8 +260,9 @@ def _article_rows(config: Config, article: Article, languages: tuple[str, ...], 
         path = catalog_path(config, lang, article.slug)
         relative = path.relative_to(config.root).as_posix()
         if path.exists():
-            counts = count_file(path, words)
-            current = is_current(read_head(path), digest)
+            text = read_catalog_text(path)  # read once: counted, and its header checked
+            counts = count_text(text, str(path), words)
+            current = is_current(text[:4096], digest)  # (what read_head would give)
             rows.append(StatusRow(article.slug, lang, counts, current, language, relative))
             continue
         if template_counts is None:

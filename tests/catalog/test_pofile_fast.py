@@ -124,9 +124,10 @@ def test_mutated_catalogs_read_the_same_or_fall_back() -> None:
     assert min(outcomes.values()) > 300, outcomes  # every path was exercised
 
 
-def test_parse_catalog_takes_the_fast_path_for_our_files() -> None:
+def test_parse_catalog_takes_the_fast_path_for_our_files(monkeypatch: pytest.MonkeyPatch) -> None:
     text = pofile.format_catalog(representative_catalog())
     assert pofile._fast_parse(text) is not None
+    monkeypatch.setattr(pofile, "_careful_parse", lambda text, path: pytest.fail("the careful path was taken"))
     assert pofile.parse_catalog(text) == representative_catalog()
 
 
