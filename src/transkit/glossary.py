@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import Config
 from .errors import TranskitError
 
 CSV_COLUMNS = ("source", "lang", "target", "forbidden", "type", "note")
@@ -93,6 +94,18 @@ def load_glossary(path: Path) -> Glossary:
         line = data.count(b"\n", 0, exc.start) + 1
         raise GlossaryError(f"{path}:{line}: not valid UTF-8") from exc
     return parse_csv(text, str(path))
+
+
+def project_glossary(config: Config) -> Glossary:
+    """The glossary named by the ``glossary`` key, else ``glossary.csv`` / ``glossary.tbx`` at the root if present."""
+    configured = config.extra.get("glossary")
+    if configured is not None:
+        return load_glossary(configured)
+    for name in ("glossary.csv", "glossary.tbx"):
+        candidate = config.root / name
+        if candidate.is_file():
+            return load_glossary(candidate)
+    return Glossary()
 
 
 def parse_csv(text: str, path: str = "<glossary>") -> Glossary:

@@ -22,6 +22,7 @@ from .catalog.pofile import plural_forms, read_catalog, write_catalog
 from .catalog.sync import merge
 from .config import CONFIG_NAME, LANGUAGE_CODE, Config, primary_language
 from .errors import ConfigError, TranskitError
+from .fsutil import write_if_changed
 from .iso639 import SHORTER, THREE_LETTER, TWO_LETTER
 from .layout import catalog_path, find_articles, template_path
 
@@ -107,8 +108,6 @@ def _record_language(config: Config, language: str) -> tuple[bool, str | None]:
     edited = add_to_languages(text, language, list(config.languages))
     if edited is None:
         return False, line
-    from .fsutil import write_if_changed
-
     write_if_changed(path, edited.encode("utf-8"))
     return True, None
 

@@ -27,11 +27,18 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .catalog.model import Catalog, Entry
-from .catalog.pofile import read_catalog
+from .catalog.pofile import head_header_value, read_catalog
 from .config import Config
 from .errors import PlaceholderError, TranskitError
 from .fsutil import read_head
-from .glossary import Glossary, contains_verbatim, find_forbidden, find_phrase, fold, load_glossary
+from .glossary import (
+    Glossary,
+    contains_verbatim,
+    find_forbidden,
+    find_phrase,
+    fold,
+    project_glossary,
+)
 from .languages import language_name
 from .layout import catalog_path, find_articles, template_path
 from .prefill import is_machine_draft
@@ -630,8 +637,11 @@ def check_quotes(entry: Entry, context: CheckContext) -> list[Finding]:
 def check_glossary(entry: Entry, context: CheckContext) -> list[Finding]:
     findings = []
     source_lang, target_lang = context.source_language, context.target_language
+    rules = context.glossary.for_pair(source_lang, target_lang)
+    if not rules:  # most projects: no glossary, nothing to strip
+        return findings
     source_text, target_text = without_copied_quotations(plain_text(entry.msgid), plain_text(entry.msgstr))
-    for rule in context.glossary.for_pair(source_lang, target_lang):
+    for rule in rules:
         if not rule.targets or not find_phrase(rule.source, source_text, source_lang):
             continue
         if rule.type == "dnt":
@@ -646,9 +656,12 @@ def check_glossary(entry: Entry, context: CheckContext) -> list[Finding]:
 @check("glossary-forbidden", ERROR, "the translation uses a rendering the glossary forbids")
 def check_glossary_forbidden(entry: Entry, context: CheckContext) -> list[Finding]:
     findings = []
+    rules = context.glossary.for_pair(context.source_language, context.target_language)
+    if not rules:
+        return findings
     _, target_text = without_copied_quotations(plain_text(entry.msgid), plain_text(entry.msgstr))
     reported: set[str] = set()
-    for rule in context.glossary.for_pair(context.source_language, context.target_language):
+    for rule in rules:
         # the longest forbidden rendering that matches: "Şi Jinping" rather than also "Şi Jinpin"
         bad = next((b for b in sorted(rule.forbidden, key=len, reverse=True)
                     if find_forbidden(b, rule.targets, target_text, context.target_language)), None)
@@ -772,7 +785,8 @@ def check_project(
     report = CheckReport()
     for article in find_articles(config, only):
         head = read_head(template_path(config, article.slug))
-        source_language = _template_language(head) or config.source_language
+        recorded = head_header_value(head, "X-Transkit-Source-Language").strip()
+        source_language = recorded or config.source_language
         for language in config.languages:
             if (languages and language not in languages) or language == source_language:
                 continue
@@ -787,23 +801,6 @@ def check_project(
             report.catalogs += 1
             report.entries += sum(1 for e in catalog.live_entries if e.msgid and e.msgstr)
     return report
-
-
-def project_glossary(config: Config) -> Glossary:
-    """The glossary named by the ``glossary`` key, else ``glossary.csv`` / ``glossary.tbx`` at the root if present."""
-    configured = config.extra.get("glossary")
-    if configured is not None:
-        return load_glossary(configured)
-    for name in ("glossary.csv", "glossary.tbx"):
-        candidate = config.root / name
-        if candidate.is_file():
-            return load_glossary(candidate)
-    return Glossary()
-
-
-def _template_language(head: str) -> str:
-    match = re.search(r'"X-Transkit-Source-Language: ([^\\"]+)\\n"', head)
-    return match.group(1).strip() if match else ""
 
 
 def display_path(path: Path, relative_to: Path | None = None) -> str:

@@ -44,8 +44,7 @@ from .errors import CatalogError, PlaceholderError
 from .fsutil import write_if_changed
 from .layout import catalog_path, find_articles, target_languages, template_path
 from .prefill import PROVENANCE
-from .qa import placeholders_of
-from .source.inline import PLACEHOLDER, Paired, Piece, parse_translation
+from .source.inline import PLACEHOLDER, Paired, Piece, parse_translation, placeholders_of
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

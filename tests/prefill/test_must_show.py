@@ -20,8 +20,7 @@ from transkit.cli import main
 from transkit.config import load_config
 from transkit.pipeline import build_project
 from transkit.prefill import is_machine_draft, provenance_of
-from transkit.prefill.protect import placeholders_of
-from transkit.source.inline import parse_translation
+from transkit.source.inline import parse_translation, placeholders_of
 
 from conftest import FIXTURES, REPO, SAMPLE, msgfmt_check, needs_gettext
 from fakemt import RunningServer, mt_server, offline  # noqa: F401 - fixtures

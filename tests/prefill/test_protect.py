@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transkit.prefill.protect import ProtectionError, placeholders_of, protect, restore
+from transkit.prefill.protect import ProtectionError, protect, restore
+from transkit.source.inline import placeholders_of
 
 
 @pytest.mark.parametrize(

@@ -108,10 +108,6 @@ def _engine(value: Any, where: str) -> str:
     return check_engine_name(value, where)
 
 
-def _url(value: Any, where: str) -> str:
-    return check_url(value, where)
-
-
 def _flag(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{where} must be true or false, not {value!r}")
@@ -126,8 +122,8 @@ def _terms(value: Any, where: str) -> tuple[str, ...]:
 
 _CHECKS = {
     "engine": _engine,
-    "url": _url,
-    "proxy": _url,
+    "url": check_url,
+    "proxy": check_url,
     "workers": _number(1, 64, True),
     "timeout": _number(0.01, 600, False),
     "retries": _number(0, 10, True),

@@ -27,8 +27,7 @@ from ..catalog.model import Catalog, Entry
 from ..catalog.pofile import read_catalog, write_catalog
 from ..config import Config
 from ..errors import ConfigError, TranskitError
-from ..glossary import Glossary
-from ..qa import project_glossary
+from ..glossary import Glossary, project_glossary
 from ..layout import catalog_path, find_articles, target_languages, template_path
 from . import PROVENANCE, TM_ENGINE, PrefillSettings, check_engine_name, check_url, prefill_settings
 from .engines import Engine, EngineSettings, Outcome, check_engine, open_engine

@@ -30,17 +30,15 @@ from rapidfuzz import fuzz, process
 
 from .. import __version__
 from ..catalog.model import Catalog
-from ..catalog.pofile import read_catalog
+from ..catalog.pofile import head_header_value, read_catalog
 from ..config import Config, primary_language
 from ..errors import PlaceholderError, TranskitError
 from ..fsutil import read_head, write_if_changed
 from ..layout import catalog_path, find_articles, template_path
-from ..source.inline import PLACEHOLDER, normalize_spaces, parse_translation
-from .protect import placeholders_of
+from ..source.inline import PLACEHOLDER, normalize_spaces, parse_translation, placeholders_of
 
 MEMORY_FOLDER = "memory"
 _WORD = re.compile(r"\w+")
-_SOURCE_LANGUAGE = re.compile(r'"X-Transkit-Source-Language: ([^\\"]*)\\n"')
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _INLINE_CODES = {"bpt", "ept", "it", "ph", "ut"}
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -226,8 +224,8 @@ class CatalogFile:
 
 def article_language(config: Config, slug: str) -> str | None:
     """The article's language as its template records it; None before the first sync."""
-    match = _SOURCE_LANGUAGE.search(read_head(template_path(config, slug)))
-    return primary_language(match.group(1)) if match else None
+    language = head_header_value(read_head(template_path(config, slug)), "X-Transkit-Source-Language")
+    return primary_language(language) if language else None
 
 
 def project_catalogs(config: Config) -> list[CatalogFile]:
