@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog.pofile import plural_forms, read_catalog, write_catalog
-from .catalog.sync import merge
+from .catalog.sync import SOURCE_LANGUAGE, merge
 from .config import CONFIG_NAME, LANGUAGE_CODE, Config, primary_language
 from .errors import ConfigError, TranskitError
 from .fsutil import write_if_changed
 from .iso639 import SHORTER, THREE_LETTER, TWO_LETTER
 from .layout import catalog_path, find_articles, template_path
 
-SOURCE_LANGUAGE = "X-Transkit-Source-Language"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from . import publish
 from .build import build_page
 from .catalog.model import Catalog
 from .catalog.pofile import format_catalog, head_header_value, plural_forms, read_catalog
-from .catalog.sync import SOURCE_HASH, is_current, make_template, merge
+from .catalog.sync import SOURCE_HASH, SOURCE_LANGUAGE, is_current, make_template, merge
 from .config import Config
 from .errors import SourceError, TranskitError
 from .fsutil import (
@@ -158,10 +158,6 @@ def _run_articles(work: functools.partial[None], articles: Sequence[Article], jo
     return report
 
 
-def walk_options(config: Config) -> WalkOptions:
-    return WalkOptions(config.source_language, config.segmentation, config.include, config.exclude)
-
-
 # --------------------------------------------------------------------------- sync
 
 
@@ -203,7 +199,7 @@ def _sync_article(config: Config, check: bool, article: Article, report: Report)
     """Extract an article found out of date and write its template and catalogs."""
     pot = template_path(config, article.slug)
     data = read_source(article.source)
-    document = extract(data, article.source, walk_options(config), config.source_language, config.extraction_settings)
+    document = extract(data, article.source, WalkOptions.of(config), config.source_language, config.extraction_settings)
     template = make_template(document, article.slug, article.reference(config))
     outputs: list[tuple[Path, Catalog]] = [(pot, template)]
     for lang in target_languages(config, document.language):
@@ -222,7 +218,7 @@ def _up_to_date(config: Config, article: Article, pot: Path) -> bool:
     digest = source_hash(read_source(article.source), config.extraction_settings)
     if not is_current(head, digest):
         return False
-    language = head_header_value(head, "X-Transkit-Source-Language") or config.source_language
+    language = head_header_value(head, SOURCE_LANGUAGE) or config.source_language
     return all(
         is_current(read_head(catalog_path(config, lang, article.slug)), digest)
         for lang in target_languages(config, language)
@@ -308,7 +304,7 @@ def _build_article(
     data = read_source(article.source)
     pot = template_path(config, article.slug)
     head = read_head(pot)
-    language = head_header_value(head, "X-Transkit-Source-Language") or None
+    language = head_header_value(head, SOURCE_LANGUAGE) or None
     if language is None or SOURCE_HASH not in head:
         raise TranskitError(f"{pot}: no template for {article.reference(config)}; run 'transkit sync' first")
     paths = {lang: catalog_path(config, lang, article.slug) for lang in target_languages(config, language)}
@@ -331,10 +327,10 @@ def _build_article(
             continue
         path = paths[lang]
         catalog = catalogs.get(lang, Catalog())
-        walked = walked or walk_page(data, article.source, walk_options(config), config.source_language, len(built))
+        walked = walked or walk_page(data, article.source, WalkOptions.of(config), config.source_language, len(built))
         result = build_page(
             data, article.source, catalog, path.relative_to(config.root), lang,
-            walk_options(config), config.source_language, include_fuzzy,
+            WalkOptions.of(config), config.source_language, include_fuzzy,
             publish.page_policy(config, decision, alternates, include_fuzzy), walked,
         )
         report.warnings.extend(result.warnings)

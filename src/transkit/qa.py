@@ -28,6 +28,7 @@ from typing import Callable, Iterable
 
 from .catalog.model import Catalog, Entry
 from .catalog.pofile import head_header_value, read_catalog
+from .catalog.sync import SOURCE_LANGUAGE
 from .config import Config
 from .errors import PlaceholderError, TranskitError
 from .fsutil import read_head
@@ -785,7 +786,7 @@ def check_project(
     report = CheckReport()
     for article in find_articles(config, only):
         head = read_head(template_path(config, article.slug))
-        recorded = head_header_value(head, "X-Transkit-Source-Language").strip()
+        recorded = head_header_value(head, SOURCE_LANGUAGE).strip()
         source_language = recorded or config.source_language
         for language in config.languages:
             if (languages and language not in languages) or language == source_language:

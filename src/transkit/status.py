@@ -39,7 +39,7 @@ from typing import Any, Iterable
 
 from .catalog.model import Catalog, Entry
 from .catalog.pofile import head_header_value, parse_catalog, read_catalog_text
-from .catalog.sync import SOURCE_HASH, is_current
+from .catalog.sync import SOURCE_HASH, SOURCE_LANGUAGE, is_current
 from .config import Config
 from .errors import TranskitError
 from .fsutil import read_bytes, read_head
@@ -249,7 +249,7 @@ def _article_rows(config: Config, article: Article, languages: tuple[str, ...], 
     digest = source_hash(data, config.extraction_settings)
     pot = template_path(config, article.slug)
     head = read_head(pot)
-    language = head_header_value(head, "X-Transkit-Source-Language")
+    language = head_header_value(head, SOURCE_LANGUAGE)
     template_counts: Counts | None = None
     if not language or SOURCE_HASH not in head:
         template_counts, language = _counts_from_source(config, article, data)
@@ -273,7 +273,7 @@ def _article_rows(config: Config, article: Article, languages: tuple[str, ...], 
 
 def _counts_from_source(config: Config, article: Article, data: bytes) -> tuple[Counts, str]:
     """An article never synced: every segment of its source is untranslated."""
-    options = WalkOptions(config.source_language, config.segmentation, config.include, config.exclude)
+    options = WalkOptions.of(config)
     document = extract(data, article.source, options, config.source_language, config.extraction_settings)
     total = Counts()
     for msgid in dict.fromkeys(s.msgid for s in document.segments):

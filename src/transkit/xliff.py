@@ -39,6 +39,7 @@ from lxml import etree
 
 from .catalog.model import Catalog, Entry
 from .catalog.pofile import read_catalog, write_catalog
+from .catalog.sync import SOURCE_LANGUAGE
 from .config import Config, primary_language
 from .errors import CatalogError, PlaceholderError
 from .fsutil import write_if_changed
@@ -50,7 +51,6 @@ NS = "urn:oasis:names:tc:xliff:document:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 STATES = ("initial", "translated", "reviewed", "final")
 MARKS = ("state", "fuzzy", "translated")
-SOURCE_LANGUAGE = "X-Transkit-Source-Language"
 # Characters XML 1.0 cannot carry; XLIFF writes them as <cp hex="…"/>.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -19,6 +19,7 @@ from .model import Catalog, Entry, changed_entry, new_entry
 from .pofile import head_header_value
 
 SOURCE_HASH = "X-Transkit-Source"
+SOURCE_LANGUAGE = "X-Transkit-Source-Language"  # the article's own language, as its template records it
 GENERATOR = "transkit"
 
 # A hook for the drift stage: given the new template and the old catalog,
@@ -37,7 +38,7 @@ def template_header(slug: str, source_language: str, source_hash: str) -> tuple[
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),
         ("X-Generator", GENERATOR),
-        ("X-Transkit-Source-Language", source_language),
+        (SOURCE_LANGUAGE, source_language),
         (SOURCE_HASH, source_hash),
     )
 

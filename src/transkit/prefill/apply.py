@@ -29,6 +29,7 @@ from ..config import Config
 from ..errors import ConfigError, TranskitError
 from ..glossary import Glossary, project_glossary
 from ..layout import catalog_path, find_articles, target_languages, template_path
+from ..lock import STATE_FOLDER, state_folder
 from . import PROVENANCE, TM_ENGINE, PrefillSettings, check_engine_name, check_url, prefill_settings
 from .engines import Engine, EngineSettings, Outcome, check_engine, open_engine
 from .memory import CatalogFile, MemoryIndex, article_language, project_units
@@ -36,7 +37,7 @@ from .protect import Protected, ProtectionError, protect, restore
 
 Key = tuple[str | None, str]
 Progress = Callable[[int, int], None]
-CACHE_FOLDER = Path(".transkit") / "cache"
+CACHE_FOLDER = Path(STATE_FOLDER) / "cache"
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class AnswerCache:
     """
 
     def __init__(self, root: Path, settings: EngineSettings) -> None:
+        self.root = root
         self.folder = root / CACHE_FOLDER
         identity = "\n".join((settings.name, settings.endpoint, settings.source, settings.target))
         digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
@@ -152,10 +154,8 @@ class AnswerCache:
 
     def _open(self) -> TextIO:
         if self._handle is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# transkit's cache: never commit\n*\n", encoding="utf-8")
+            state_folder(self.root)
+            self.folder.mkdir(exist_ok=True)
             cut = _ends_mid_line(self.path)
             self._handle = self.path.open("a", encoding="utf-8")
             if cut:  # a crash cut the last line: start ours on a fresh one

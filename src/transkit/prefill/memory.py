@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 from .. import __version__
 from ..catalog.model import Catalog
 from ..catalog.pofile import head_header_value, read_catalog
+from ..catalog.sync import SOURCE_LANGUAGE
 from ..config import Config, primary_language
 from ..errors import PlaceholderError, TranskitError
 from ..fsutil import read_head, write_if_changed
@@ -224,7 +225,7 @@ class CatalogFile:
 
 def article_language(config: Config, slug: str) -> str | None:
     """The article's language as its template records it; None before the first sync."""
-    language = head_header_value(read_head(template_path(config, slug)), "X-Transkit-Source-Language")
+    language = head_header_value(read_head(template_path(config, slug)), SOURCE_LANGUAGE)
     return primary_language(language) if language else None
 
 

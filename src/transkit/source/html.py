@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from ..config import primary_language
+from ..config import Config, primary_language
 from ..errors import SourceError
 from .inline import PLACEHOLDER, Atomic, Piece, Placeholder, new_placeholder, normalize_spaces
 from .sentences import ATOMIC, CLOSE, OPEN, sentence_spans
@@ -355,6 +355,11 @@ class WalkOptions:
     segmentation: str = "sentence"
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, config: Config) -> WalkOptions:
+        """The project's settings; the page's own language replaces ``language`` once it is parsed."""
+        return cls(config.source_language, config.segmentation, config.include, config.exclude)
 
 
 @dataclass
