@@ -18,7 +18,7 @@ import pytest
 from catalog.test_pofile import PARAGRAPHS, SINGLE_ENTRIES, TOKENS, representative_catalog
 
 from transkit.catalog import pofile
-from transkit.catalog.model import Catalog, Entry
+from transkit.catalog.model import Catalog, Entry, entry_from_fields
 from transkit.errors import CatalogError
 
 HEADER = (("Content-Type", "text/plain; charset=UTF-8"), ("Language", "tr"))
@@ -243,7 +243,7 @@ def test_entry_from_is_the_constructor() -> None:
     import dataclasses
 
     fields = {field.name: f"v-{field.name}" for field in dataclasses.fields(Entry)}
-    made = pofile._entry_from(dict(fields))
+    made = entry_from_fields(dict(fields))
     assert made == Entry(**fields) and vars(made) == vars(Entry(**fields))  # type: ignore[arg-type]
     assert "__post_init__" not in vars(Entry) and "__slots__" not in vars(Entry)
     read = pofile._fast_parse(pofile.format_catalog(representative_catalog()))

@@ -47,6 +47,19 @@ class Entry:
 
 
 _new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def entry_from_fields(fields: dict[str, object]) -> Entry:
+    """``Entry(**fields)`` for a dict of every field (in field order), without the frozen ``__init__``.
+
+    That ``__init__`` sets each of the eleven fields with ``object.__setattr__``:
+    a quarter of the time a catalog reader spends on an entry. Entry has no
+    ``__post_init__`` nor slots (tests/catalog/test_pofile_fast.py checks this).
+    """
+    entry = _new_object(Entry)
+    _set_attribute(entry, "__dict__", fields)
+    return entry
 
 
 def new_entry(msgid: str, references: tuple[str, ...], extracted_comments: tuple[str, ...]) -> Entry:

@@ -60,7 +60,7 @@ import polib
 
 from ..errors import CatalogError
 from ..fsutil import read_bytes, write_if_changed
-from .model import Catalog, Entry
+from .model import Catalog, Entry, entry_from_fields
 
 PAGE_WIDTH = 79  # gettext's default --width
 
@@ -701,7 +701,7 @@ def _fast_parse_whole(text: str) -> Catalog | None:
     keyed: set[tuple[str, str]] = set()
     header: Catalog | None = None
     line = 1
-    new, set_dict, append, append_plain = _new_object, _set_attribute, entries.append, plain.append
+    entry_from, append, append_plain = entry_from_fields, entries.append, plain.append
     for (
         head, translator, extracted, references, flags, pctx, pid, ctx,
         opctx, opid, octx, obsolete_prefix, value, translation, separator, bad,
@@ -748,8 +748,7 @@ def _fast_parse_whole(text: str) -> Catalog | None:
         else:
             extracted_comments = _fast_extracted(extracted) if extracted else ()
         previous_prefix = _FAST_PREVIOUS_PREFIX[obsolete_prefix] if pid else ""
-        entry = new(Entry)
-        set_dict(entry, "__dict__", {  # as _entry_from does
+        append(entry_from({
             "msgid": value,
             "msgstr": translation,
             "msgctxt": context,
@@ -761,8 +760,7 @@ def _fast_parse_whole(text: str) -> Catalog | None:
             "previous_msgctxt": _fast_value(pctx, previous_prefix) if pctx else None,
             "obsolete": obsolete_prefix != "",
             "line": msgid_line,
-        })
-        append(entry)
+        }))
     if len(set(plain)) != len(plain):
         return None
     if header is None:
@@ -818,7 +816,7 @@ def _fast_parse_entries(text: str) -> Catalog | None:
         if key in seen:
             return None
         seen.add(key)
-        entries.append(_entry_from({
+        entries.append(entry_from_fields({
             "msgid": value,
             "msgstr": _fast_value(msgstr, keyword_prefix),
             "msgctxt": context,
@@ -858,19 +856,6 @@ def _fast_comments(comments: str) -> tuple[tuple[str, ...], tuple[str, ...], tup
     return tuple(translator), tuple(extracted), tuple(references), flags
 
 
-def _entry_from(fields: dict[str, object]) -> Entry:
-    """``Entry(**fields)`` for a dict of every field, without the frozen ``__init__``.
-
-    That ``__init__`` sets each of the eleven fields with ``object.__setattr__``,
-    about a quarter of the time an entry takes to read; Entry has no
-    ``__post_init__`` nor slots (tests/catalog/test_pofile_fast.py checks this).
-    """
-    entry = _new_object(Entry)
-    _set_attribute(entry, "__dict__", fields)
-    return entry
-
-
-_new_object, _set_attribute = object.__new__, object.__setattr__
 
 
 def _fast_ordered_comments(
