@@ -169,17 +169,46 @@ def test_the_lock_is_exclusive_even_within_one_process(tmp_path: Path) -> None:
     assert (config.root / ".transkit" / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
 
 
-def test_holding_the_lock_sweeps_what_killed_runs_left(tmp_path: Path) -> None:
-    root = synced_project(tmp_path)
+def leave_temporaries(root: Path) -> tuple[list[Path], list[Path]]:
+    """Files named as transkit's temporaries are (``left``) and others that only look alike (``keep``)."""
     left = [root / "locales" / "tr" / ".a0.po.k3j2x9q_.tmp", root / "build" / "tr" / ".a0.html.AbCdEf12.tmp"]
     keep = [root / "locales" / "tr" / ".notes.tmp", root / "locales" / "tr" / "draft.tmp"]
     for path in left + keep:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("half a file", encoding="utf-8")
+    return left, keep
+
+
+def test_holding_the_lock_sweeps_what_killed_runs_left(tmp_path: Path) -> None:
+    root = synced_project(tmp_path)
+    left, keep = leave_temporaries(root)
+    # What a run killed while it held the lock leaves: its holder record.
+    lock_path(root).write_text("99999\t2026-01-01T00:00:00\ttranskit sync\n", encoding="utf-8")
     assert run(root, "status").returncode == 0 and all(p.exists() for p in left)  # readers touch nothing
     assert run(root, "build").returncode == 0
     assert not any(p.exists() for p in left)
     assert all(p.exists() for p in keep)  # not transkit's temporary-file pattern
+    assert lock_path(root).read_bytes() == b""  # a finished run clears its record
+
+
+def test_only_a_run_that_did_not_finish_makes_the_next_one_sweep(tmp_path: Path) -> None:
+    root = synced_project(tmp_path)
+    config = load_config(root)
+    left, _ = leave_temporaries(root)
+    with project_lock(config, "transkit sync"):
+        pass
+    assert all(p.exists() for p in left)  # the last run finished: no walk over every file
+    with pytest.raises(SystemExit):
+        with project_lock(config, "transkit sync"):
+            sys.exit(1)  # a findings exit is a finished run too
+    assert all(p.exists() for p in left) and lock_path(root).read_bytes() == b""
+    with pytest.raises(KeyboardInterrupt):
+        with project_lock(config, "transkit sync"):
+            raise KeyboardInterrupt  # finished work may have been dropped on the floor
+    assert all(p.exists() for p in left)
+    assert read_holder(lock_path(root))["command"] == "transkit sync"  # the record stays
+    with project_lock(config, "transkit build"):
+        assert not any(p.exists() for p in left)  # so the next holder sweeps first
 
 
 def test_a_symlinked_state_folder_is_refused(tmp_path: Path) -> None:

@@ -53,19 +53,28 @@ def project_lock(config: Config, command: str, wait: float = DEFAULT_WAIT) -> It
     """Hold the project lock for the ``with`` block; raise :class:`LockError` after ``wait`` seconds.
 
     Once held, temporary files a killed run left in ``locales/`` and the output
-    folder are removed: no other transkit can be writing them.
+    folder are removed: no other transkit can be writing them. A run that
+    finishes (or exits with a code of its choosing) clears its holder record;
+    one that is killed, or ends in an exception (a worker process may have
+    died mid-write, Ctrl-C may have dropped finished work), leaves it, and only
+    then does the next run look for temporaries (a walk over every catalog and
+    page: a large part of a command that has little else to do).
     """
     path = lock_path(config.root)
     descriptor = _open(path)
     try:
         _acquire(descriptor, path, wait)
+        interrupted = os.fstat(descriptor).st_size > 0  # the last holder's record is still there
         _record_holder(descriptor, command)
-        for folder in (config.locales, config.output):
-            remove_stale_temporaries(folder)
+        if interrupted:
+            for folder in (config.locales, config.output):
+                remove_stale_temporaries(folder)
         try:
             yield path
-        finally:
+        except SystemExit:  # a command's chosen exit code: it ended as it meant to
             os.ftruncate(descriptor, 0)
+            raise
+        os.ftruncate(descriptor, 0)  # (not after any other exception: the next run sweeps)
     finally:
         os.close(descriptor)  # releases the lock
 
