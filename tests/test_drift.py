@@ -428,3 +428,86 @@ def test_render_text_never_passes_control_characters_to_the_terminal() -> None:
     hostile = StaleEntry("a", "tr", "locales/tr/a.po", 7, "edit", "x", "y", "bad\x1b]0;title\x07 text", ())
     text = render_text([hostile], colour=True)
     assert "\x1b]" not in text and "\x07" not in text and "bad\\x1b]0;title\\x07 text" in text
+
+
+# --------------------------------------------------------------------------- fast paths
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from transkit import drift  # noqa: E402
+
+_REFERENCE = st.one_of(
+    st.builds(lambda n: f"sources/a.html:{n}", st.integers(0, 3000)),
+    st.sampled_from(["sources/a.html", "a:b:12", "x:007", "x:0", "x:²", "x:", ":5", "x:١٢"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_REFERENCE, max_size=3), max_size=12))
+def test_document_order_fast_path_agrees_with_the_entry_by_entry_reading(references: list[list[str]]) -> None:
+    entries = [Entry(msgid=f"m{i}", references=tuple(refs)) for i, refs in enumerate(references)]
+    lines = drift._first_reference_lines(entries)
+    exact, line = [], 0
+    for entry in entries:
+        try:
+            line = drift._reference_line(entry) or line
+        except ValueError:  # int() of a digit it cannot read ("²"): the fast path must have refused
+            assert lines is None
+            return
+        exact.append(line)
+    assert lines is None or lines == exact
+    assert drift._document_order(entries) == [entries[i] for _, i in sorted(zip(exact, range(len(entries))))]
+
+
+def test_document_order_fast_path_is_taken_for_transkit_catalogs() -> None:
+    entries = [e for e in read_catalog(FIXTURES.parent / "golden" / "sample" / "tr.po").entries if not e.obsolete]
+    lines = drift._first_reference_lines(entries)
+    assert lines is not None and len(lines) == len(entries) > 50 and lines == sorted(lines)
+
+
+def _align_without_skipping(old: list[str], new: list[str]) -> tuple[Link, ...]:
+    """align() as it was before it skipped adjacent anchors: every gap goes to _Aligner.gap."""
+    old_index = {text: i for i, text in enumerate(old)}
+    exact = [(j, old_index[text]) for j, text in enumerate(new) if text in old_index]
+    matched_old = {i for _, i in exact}
+    done_new = {j for j, _ in exact}
+    aligner = drift._Aligner(old, new)
+    links: list[Link] = []
+    bounds = [(-1, -1), *drift._increasing_run(exact), (len(new), len(old))]
+    for (j0, i0), (j1, i1) in zip(bounds, bounds[1:]):
+        olds = [i for i in range(i0 + 1, i1) if i not in matched_old]
+        news = [j for j in range(j0 + 1, j1) if j not in done_new]
+        links.extend(aligner.gap(olds, news))
+    used_old = matched_old | {i for link in links for i in link.old}
+    used_new = done_new | {j for link in links for j in link.new}
+    left_old = [i for i in range(len(old)) if i not in used_old]
+    left_new = [j for j in range(len(new)) if j not in used_new]
+    links.extend(aligner.moved(left_old, left_new))
+    return tuple(sorted(links, key=lambda link: link.new))
+
+
+_WORDS = ["Moscow", "Beijing", "visit", "talks", "trade", "energy", "sanctions", "the", "and", "of"]
+_SENTENCE = st.lists(st.sampled_from(_WORDS), min_size=2, max_size=7).map(lambda w: " ".join(w) + ".")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SENTENCE, min_size=1, max_size=14), st.data())
+def test_align_skipping_adjacent_anchors_changes_no_link(old: list[str], data: st.DataObject) -> None:
+    new = list(dict.fromkeys(old))
+    old = list(new)
+    for _ in range(data.draw(st.integers(0, 4))):
+        index = data.draw(st.integers(0, max(len(new) - 1, 0)))
+        action = data.draw(st.sampled_from(["edit", "insert", "delete", "split"]))
+        if action == "edit" and new:
+            new[index] = new[index].replace(".", " trade.")
+        elif action == "insert":
+            new.insert(index, data.draw(_SENTENCE))
+        elif action == "delete" and new:
+            del new[index]
+        elif action == "split" and new:
+            words = new[index].rstrip(".").split()
+            if len(words) > 2:
+                new[index : index + 1] = [" ".join(words[:2]) + ".", " ".join(words[2:]) + "."]
+    new = list(dict.fromkeys(new))
+    assert align(old, new) == _align_without_skipping(old, new)

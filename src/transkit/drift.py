@@ -422,6 +422,8 @@ def align(old: Sequence[str], new: Sequence[str], settled: Iterable[str] = ()) -
     links: list[Link] = []
     bounds = [(-1, -1), *_increasing_run(exact), (len(new), len(old))]
     for (j0, i0), (j1, i1) in zip(bounds, bounds[1:]):
+        if i1 - i0 < 2 or j1 - j0 < 2:
+            continue  # no segment between the anchors on one side: gap() would pair nothing (most anchors)
         olds = [i for i in range(i0 + 1, i1) if i not in matched_old]
         news = [j for j in range(j0 + 1, j1) if j not in done_new]
         links.extend(aligner.gap(olds, news))
@@ -648,15 +650,28 @@ def carry_over(template: Catalog, old: Catalog) -> dict[str, Entry]:
 
 def _document_order(entries: list[Entry]) -> list[Entry]:
     """Old entries sorted by the first line their ``#:`` reference cites (file order breaks ties)."""
-    lines = []
-    line = 0
-    for entry in entries:
-        line = _reference_line(entry) or line
-        lines.append(line)
+    lines = _first_reference_lines(entries)
+    if lines is None:
+        lines = []
+        line = 0
+        for entry in entries:
+            line = _reference_line(entry) or line
+            lines.append(line)
     if all(map(int.__le__, lines, lines[1:])):  # usually so: sorting would change nothing
         return entries
     keyed = sorted(zip(lines, range(len(entries))))  # (line, index) pairs are distinct
     return [entries[index] for _, index in keyed]
+
+
+def _first_reference_lines(entries: list[Entry]) -> list[int] | None:
+    """Each entry's line as _reference_line reads it, when every first reference ends in ``:<digits>``
+    (as in every catalog transkit writes): one regex pass instead of a call per entry. None otherwise."""
+    firsts = "\n".join([entry.references[0] if entry.references else "" for entry in entries])
+    numbers = _LINE_NUMBER.findall(firsts)
+    return [int(number) for number in numbers] if len(numbers) == len(entries) else None
+
+
+_LINE_NUMBER = re.compile(r":0*([1-9][0-9]*)$", re.MULTILINE)  # (line 0 counts as none: see _document_order)
 
 
 def _reference_line(entry: Entry) -> int:
