@@ -73,10 +73,17 @@ def settings_fingerprint(config: Config, include_fuzzy: bool, draft: bool) -> st
     return digest.hexdigest()
 
 
-def input_fingerprint(config: Config, article: Article) -> Inputs:
-    """Source, template and the catalog of every configured language: inode, size, times."""
+def input_paths(config: Config, article: Article) -> list[Path]:
+    """What a build of the article reads: its source, its template, the catalog of every configured language."""
     paths = [article.source, template_path(config, article.slug)]
     paths += [catalog_path(config, lang, article.slug) for lang in config.languages]
+    return paths
+
+
+def input_fingerprint(config: Config, article: Article, paths: list[Path] | None = None) -> Inputs:
+    """Inode, size and times of the article's :func:`input_paths` (``paths``, when the caller has them)."""
+    if paths is None:
+        paths = input_paths(config, article)
     digest = hashlib.blake2b(digest_size=12)
     newest = 0
     for path in paths:

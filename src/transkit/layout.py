@@ -86,6 +86,13 @@ def _may_leave(folder: Path, relative: str) -> bool:
     full check, done otherwise) an lstat per name from the root, twice, and
     was most of the time of a sync with nothing to do.
     """
+    parent, _, name = relative.rpartition("/")
+    if parent and parent[0] != "/" and name not in ("", ".", ".."):
+        # Most paths: their folder was checked already, only the file itself is left. (The loop
+        # below caches only strings joined from plain names, so "..", "." and "" never hit.)
+        folder_path = os.path.join(folder, parent)
+        if folder_path in _plain_folders:
+            return _is_link(os.path.join(folder_path, name))
     current = str(folder)
     names = relative.split("/")
     for index, name in enumerate(names):
@@ -97,11 +104,19 @@ def _may_leave(folder: Path, relative: str) -> bool:
         try:
             if stat.S_ISLNK(os.lstat(current).st_mode):
                 return True
-        except OSError:
-            return False  # the rest does not exist (yet): nothing below can be a link
+        except OSError:  # the rest does not exist (yet): nothing below can be a link, but ".." can climb
+            return any(rest in ("", ".", "..") for rest in names[index + 1 :])
         if index < len(names) - 1:
             _plain_folders.add(current)
     return False
+
+
+def _is_link(path: str) -> bool:
+    """Whether ``path`` is a symlink; False when it does not exist (yet)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 # Folders seen not to be symlinks since the articles were last listed: every

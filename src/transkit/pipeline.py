@@ -31,7 +31,7 @@ from .fsutil import (
     read_head,
     write_if_changed,
 )
-from .incremental import Inputs, Manifest, input_fingerprint, settings_fingerprint
+from .incremental import Inputs, Manifest, input_fingerprint, input_paths, settings_fingerprint
 from .layout import Article, catalog_path, find_articles, output_path, target_languages, template_path
 from .parallel import keep_traceback, map_chunks, restore_traceback
 from .source.html import WalkOptions, extract, source_hash, walk_page
@@ -300,14 +300,16 @@ def _build_article(
     config: Config, languages: tuple[str, ...], include_fuzzy: bool, draft: bool, article: Article, report: Report
 ) -> None:
     """Build the article's pages; ``report.built`` records what they were built from, for the manifest."""
-    inputs = input_fingerprint(config, article)  # before anything is read: a change from now on shows next time
+    read = input_paths(config, article)
+    inputs = input_fingerprint(config, article, read)  # before anything is read: a change from now on shows next time
+    _, pot, *catalog_files = read
     data = read_source(article.source)
-    pot = template_path(config, article.slug)
     head = read_head(pot)
     language = head_header_value(head, SOURCE_LANGUAGE) or None
     if language is None or SOURCE_HASH not in head:
         raise TranskitError(f"{pot}: no template for {article.reference(config)}; run 'transkit sync' first")
-    paths = {lang: catalog_path(config, lang, article.slug) for lang in target_languages(config, language)}
+    catalog_of = dict(zip(config.languages, catalog_files))
+    paths = {lang: catalog_of[lang] for lang in target_languages(config, language)}
     catalogs = {}  # every target language's catalog, read once: the policy counts them all
     for lang, path in paths.items():
         if path.exists():

@@ -1,0 +1,45 @@
+"""layout: every path transkit writes stays inside its folder, however the slug or the folders are made."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+
+from transkit import layout
+
+NAMES = ["tr", "00", "link", "outside", "..", ".", "", "a.po"]
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    """locales/ with plain folders, a folder symlink inside it and one that points outside."""
+    locales = tmp_path / "locales"
+    (locales / "tr" / "00").mkdir(parents=True)
+    (locales / "tr" / "00" / "a.po").write_text("")
+    (tmp_path / "elsewhere").mkdir()
+    (locales / "tr" / "link").symlink_to(locales / "tr" / "00", target_is_directory=True)
+    (locales / "tr" / "outside").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (locales / "tr" / "00" / "linked.po").symlink_to(tmp_path / "elsewhere" / "x.po")
+    return locales
+
+
+def test_may_leave_answers_the_same_with_its_folder_cache_warm_or_cold(tree: Path) -> None:
+    """The shortcut for paths whose folder was seen before gives the full check's answer."""
+    relatives = ["/".join(parts) for n in (1, 2, 3, 4) for parts in itertools.product(NAMES, repeat=n)]
+    relatives += ["tr/00/linked.po", str(tree / "tr" / "00" / "a.po").lstrip("/"), str(tree / "tr" / "00" / "a.po")]
+    cold = {}
+    for relative in relatives:
+        layout._plain_folders.clear()
+        cold[relative] = layout._may_leave(tree, relative)
+    layout._plain_folders.clear()
+    for _ in range(2):  # the second round finds every folder cached
+        for relative in relatives:
+            assert layout._may_leave(tree, relative) == cold[relative], relative
+    for relative, may_leave in cold.items():  # and it is right: False only for paths that stay inside
+        if not may_leave:
+            resolved = Path(os.path.realpath(tree / relative))
+            assert resolved == tree.resolve() or tree.resolve() in resolved.parents, relative
+    layout._plain_folders.clear()
