@@ -43,3 +43,20 @@ def test_may_leave_answers_the_same_with_its_folder_cache_warm_or_cold(tree: Pat
             resolved = Path(os.path.realpath(tree / relative))
             assert resolved == tree.resolve() or tree.resolve() in resolved.parents, relative
     layout._plain_folders.clear()
+
+
+def test_html_files_are_found_and_ordered_as_rglob_finds_and_sorts_them(tmp_path: Path) -> None:
+    root = tmp_path / "sources"
+    for name in ["a.html", "a-b/x.html", "a/b.html", "a/b/c.html", "A/z.html", "a b/é.html", ".hidden.html",
+                 "b/.html", "b/not-html.htm", "deep/1/2/3/4/x.html", "ü/ß.html", "x.html/inside.html"]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("<p>x</p>")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "far.html").write_text("<p>far</p>")
+    (root / "linked-folder").symlink_to(tmp_path / "elsewhere", target_is_directory=True)  # not entered
+    (root / "linked.html").symlink_to(root / "a.html")  # a file: found
+    (root / "broken.html").symlink_to(root / "missing.html")  # not a file
+    (root / "folder-link.html").symlink_to(root / "a", target_is_directory=True)  # not a file
+    expected = [p for p in sorted(root.rglob("*.html")) if p.is_file()]
+    found = [root.joinpath(*parts) for parts in layout._html_files(str(root))]
+    assert found == expected and len(found) == 12
