@@ -32,7 +32,7 @@ from .fsutil import (
     write_if_changed,
 )
 from .incremental import Inputs, Manifest, input_fingerprint, input_paths, settings_fingerprint
-from .layout import Article, catalog_path, find_articles, output_path, target_languages, template_path
+from .layout import TEMPLATES, Article, catalog_path, find_articles, output_path, target_languages, template_path
 from .parallel import keep_traceback, map_chunks, restore_traceback
 from .source.html import WalkOptions, extract, source_hash, walk_page
 
@@ -171,9 +171,12 @@ def sync_project(
     are skipped unparsed; the others are updated in ``jobs`` processes
     (default: one per core).
     """
+    articles = find_articles(config, only)
+    if not (config.locales / TEMPLATES).is_dir():  # a first sync: no article can be up to date
+        return _run_articles(functools.partial(_sync_article, config, check), articles, jobs)
     stale = []
     skipped = 0
-    for article in find_articles(config, only):
+    for article in articles:
         try:
             current = _up_to_date(config, article, template_path(config, article.slug))
         except TranskitError:
