@@ -124,8 +124,8 @@ def _record_holder(descriptor: int, command: str) -> None:
     """``pid<TAB>start time<TAB>command``: read by a process that has to wait."""
     started = datetime.now().isoformat(timespec="seconds")
     record = f"{os.getpid()}\t{started}\t{command}\n".encode("utf-8", errors="replace")
-    os.ftruncate(descriptor, 0)
-    os.pwrite(descriptor, record, 0)
+    os.pwrite(descriptor, record, 0)  # written over the last one, then cut to length: the file is never
+    os.ftruncate(descriptor, len(record))  # empty in between (empty means: the last holder finished)
 
 
 def read_holder(path: Path) -> dict[str, Any] | None:

@@ -301,3 +301,61 @@ def test_fast_unescape_is_the_regex() -> None:
         raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         expected = pofile._FAST_UNESCAPE_RE.sub(lambda match: pofile._FAST_UNESCAPES[match.group(1)], raw)
         assert pofile._fast_unescape(raw) == expected, raw
+
+
+# Line pieces around the quotes and backslashes of msgid/msgstr lines, which _FAST_WHOLE takes loosely
+# (a whole line) and the reader checks against the strict runs.
+STRING_EDITS = ['"', '\\', '\\"', '"\\', '\\\\', '\\n', '\\a', '\\x41', '" "', '""', ' "', '" ', '\\\\"', "é", "#~ "]
+
+
+def edit_string_line(text: str, rng: random.Random) -> str:
+    """One msgid, msgstr or continuation line with a quote, backslash or escape put somewhere in it."""
+    lines = text.split("\n")
+    candidates = [i for i, line in enumerate(lines) if line.startswith(('msgid "', 'msgstr "', '"', '#~ '))]
+    index = rng.choice(candidates)
+    line = lines[index]
+    cut = rng.randrange(len(line) + 1)
+    lines[index] = line[:cut] + rng.choice(STRING_EDITS) + line[cut:]
+    return "\n".join(lines)
+
+
+def test_whole_text_reader_checks_its_loose_string_lines() -> None:
+    """Whatever a loose msgid/msgstr line holds, the whole-text reader reads what the entry reader reads
+    (which matches each string strictly), or gives up; it still reads well-formed escapes itself."""
+    rng = random.Random(19)
+    bases = [pofile.format_catalog(representative_catalog())]
+    bases += [pofile.format_catalog(random_catalog(rng)) for _ in range(40)]
+    outcomes = []
+    for _ in range(4000):
+        text = edit_string_line(rng.choice(bases), rng)
+        outcomes.append(assert_whole_is_entries(text))
+        assert_agree(text)
+    assert 400 < outcomes.count(True) < 3600, outcomes.count(True)
+    escaped = Catalog(header_fields=HEADER, entries=(
+        Entry(msgid='say "hi"\\ \t\n' * 9, msgstr='de "selam"\\\n\n'), Entry(msgid="x", msgstr='"', obsolete=True),
+    ))
+    assert assert_whole_is_entries(pofile.format_catalog(escaped))
+
+
+def test_blank_entry_is_the_default_entry() -> None:
+    """blank_entry (the reader sets the other fields in its __dict__) is Entry(msgid='') field for field."""
+    from transkit.catalog.model import blank_entry
+
+    entry = blank_entry()
+    assert entry == Entry(msgid="") and list(vars(entry).items()) == list(vars(Entry(msgid="")).items())
+    assert blank_entry() is not entry and vars(blank_entry()) is not vars(entry)
+
+
+def test_stand_ins_without_other_line_breaks_are_read_fast() -> None:
+    """The careful path swaps (or refuses) private-use stand-ins only in a text with U+2028 & co., which the
+    fast path refuses; elsewhere they are characters like any other, and both paths read them the same."""
+    rng = random.Random(29)
+    base = pofile.format_catalog(representative_catalog())
+    outcomes = []
+    for _ in range(600):
+        text = base
+        for _ in range(rng.randint(1, 3)):
+            cut = rng.randrange(len(text) + 1)
+            text = text[:cut] + rng.choice(pofile._STAND_INS + "\u2028\x85\r") + text[cut:]
+        outcomes.append(assert_agree(text))
+    assert outcomes.count("fast") > 50 and outcomes.count("error") + outcomes.count("careful") > 50, outcomes

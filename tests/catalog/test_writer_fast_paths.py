@@ -107,3 +107,38 @@ def test_no_new_msgid_means_no_link() -> None:
         settled = set(rng.sample(words, 3))
         new = [w for w in rng.sample(words, rng.randrange(1, 12)) if w in old or w in settled]
         assert drift.align(old, new, settled) == ()
+
+
+def test_comment_block_shortcut_for_one_extracted_line() -> None:
+    block = pofile._comment_block.__wrapped__
+    for extracted in [("li",), ("a\nb",), ("",), ("\n",), (" x ",), ("é, p",)]:
+        for reference in REFERENCES:
+            args = ((), extracted, (reference,))
+            assert block(*args) == _slow_comment_block(*args), args
+
+
+HEADER_VALUES = ["", "tr", "1.0", "text/plain; charset=UTF-8", "nplurals=2; plural=(n != 1);", "a\nb", "x" * 90,
+                 " ".join(["word"] * 30), 'quote " and \\ backslash', "tab\there", "ünïcödé – “quoted”", "中文" * 40]
+
+
+def test_header_is_written_as_the_entry_it_stands_for() -> None:
+    """_format_header (a field line at a time) writes what _format_entry writes for the header entry."""
+    rng = random.Random(23)
+    names = ["Project-Id-Version", "Language", "Content-Type", "X-Long-Name-" + "n" * 70, "Plural-Forms", "X-A\nB"]
+    flag_sets = [(), ("fuzzy",), ("no-wrap",), ("fuzzy", "c-format"), ("wrap", "fuzzy"), ("odd",)]
+    for _ in range(3000):
+        fields = tuple((rng.choice(names), rng.choice(HEADER_VALUES)) for _ in range(rng.choice([0, 1, 2, 3, 11])))
+        catalog = Catalog(header_comments=tuple(rng.sample(["Title", "", "two\nlines", "x" * 100], rng.randint(0, 2))),
+                          header_fields=fields, header_flags=rng.choice(flag_sets))
+        msgstr = "".join(f"{name}: {value}\n" for name, value in fields)
+        expected = pofile._format_entry(Entry(msgid="", msgstr=msgstr, flags=catalog.header_flags,
+                                              translator_comments=catalog.header_comments))
+        assert pofile._format_header(catalog) == expected, catalog
+
+
+def test_flags_line_is_the_canonical_flags() -> None:
+    for flags in [("fuzzy",), ("c-format", "fuzzy"), ("no-wrap", "python-format", "range: 1..5"), ("odd", "fuzzy", "odd")]:
+        for translated in (True, False):
+            ordered, wrap = pofile._canonical_flags(flags, translated)
+            line = "#, " + ", ".join(ordered) + "\n" if ordered else ""
+            assert pofile._flags_line.__wrapped__(flags, translated) == (line, wrap)

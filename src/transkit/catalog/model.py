@@ -62,6 +62,15 @@ def entry_from_fields(fields: dict[str, object]) -> Entry:
     return entry
 
 
+def blank_entry() -> Entry:
+    """An Entry with every field at its default, for a reader to set the others in ``vars(entry)`` before
+    anyone sees it: half the cost of ``entry_from_fields`` with a dict of every field (the defaults are
+    copied into a dict laid out like every Entry's; the value is the same, tested)."""
+    entry = _new_object(Entry)
+    entry.__dict__.update(_ENTRY_DEFAULTS)  # in field order, as __init__ would fill it
+    return entry
+
+
 def new_entry(msgid: str, references: tuple[str, ...], extracted_comments: tuple[str, ...]) -> Entry:
     """``Entry(msgid=..., references=..., extracted_comments=...)`` at a quarter of the cost (the same value:
     a frozen dataclass's __init__ only sets its fields one object.__setattr__ at a time; tested)."""

@@ -50,9 +50,11 @@ from __future__ import annotations
 import base64
 import bisect
 import functools
+import importlib
 import itertools
 import re
 import zlib
+from codecs import charmap_encode as _charmap_encode
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -60,7 +62,7 @@ import polib
 
 from ..errors import CatalogError
 from ..fsutil import read_bytes, write_if_changed
-from .model import Catalog, Entry, entry_from_fields
+from .model import Catalog, Entry, blank_entry, entry_from_fields
 
 PAGE_WIDTH = 79  # gettext's default --width
 
@@ -609,34 +611,58 @@ _FAST_ENTRY = re.compile(r"(?P<comments>(?:#(?:[ .:][^\n]*|, [^\n]*|,)?\n)*)" + 
 # character; then the entry-by-entry loop decides. The same language as _FAST_ORDERED_ENTRY,
 # but 'id' and 'str' are the runs without their first and last quote (slicing a non-ASCII
 # string copies it), 'obsolete' is their prefix ('#~ ' or ''), 'references' starts after '#:'.
+# Three shortcuts make it take half the time of that regex's way of writing it:
+# - its loops are possessive ('*+': what a loop took is never given back). Giving back could only
+#   end a match inside a string run (before a continuation line, which no entry starts with: 'bad'
+#   there), so the texts read are the ones the greedy loops read, the same way;
+# - the msgid and msgstr lines are taken whole (`[^\n]*`, the engine's fastest loop), and the reader
+#   checks the few values with a quote or a backslash against _FAST_RUNS (the strict runs): anything
+#   else on a line is in _FAST_BODY's character set. A loose line the strict run refuses makes the
+#   reader give up, as a 'bad' match would have;
+# - an entry without context or previous strings (most) takes the first branch, `(?=msgid )`, of an
+#   atomic group: the other branches would match nothing there too (all their lines are optional).
+_FAST_BODY_ONCE = r'[^"\\\n]*+(?:\\[ntrvbf"\\][^"\\\n]*+)*+'
+
+
+def _fast_run_once(prefix: str) -> str:
+    """_fast_run, possessive."""
+    return rf'"{_FAST_BODY_ONCE}"(?:\n{prefix}"{_FAST_BODY_ONCE}")*+'
+
+
 _FAST_WHOLE = re.compile(
     r"(?P<head>"
-    r"(?P<translator>(?:#(?: [^\n]*)?\n)*)"
-    r"(?P<extracted>(?:#\.[^\n]*\n)*)"
-    r"(?:#:(?P<references>[^\n]*\n(?:#:[^\n]*\n)*))?"
-    r"(?P<flags>(?:#,(?: [^\n]*)?\n)*)"
-    r"(?:"
-    rf"(?:#\| msgctxt (?P<pctx>{_fast_run('#[|] ')})\n)?"
-    rf"(?:#\| msgid (?P<pid>{_fast_run('#[|] ')})\n)?"
-    rf"(?:msgctxt (?P<ctx>{_fast_run('')})\n)?"
+    r"(?P<translator>(?:#(?: [^\n]*+)?\n)*+)"
+    r"(?P<extracted>(?:#\.[^\n]*+\n)*+)"
+    r"(?:#:(?P<references>[^\n]*+\n(?:#:[^\n]*+\n)*+))?"
+    r"(?P<flags>(?:#,(?: [^\n]*+)?\n)*+)"
+    r"(?>(?=msgid )|"
+    rf"(?:#\| msgctxt (?P<pctx>{_fast_run_once('#[|] ')})\n)?"
+    rf"(?:#\| msgid (?P<pid>{_fast_run_once('#[|] ')})\n)?"
+    rf"(?:msgctxt (?P<ctx>{_fast_run_once('')})\n)?"
     r"(?=msgid )"
     r"|"
-    rf"(?:#~\| msgctxt (?P<opctx>{_fast_run('#~[|] ')})\n)?"
-    rf"(?:#~\| msgid (?P<opid>{_fast_run('#~[|] ')})\n)?"
-    rf"(?:#~ msgctxt (?P<octx>{_fast_run('#~ ')})\n)?"
+    rf"(?:#~\| msgctxt (?P<opctx>{_fast_run_once('#~[|] ')})\n)?"
+    rf"(?:#~\| msgid (?P<opid>{_fast_run_once('#~[|] ')})\n)?"
+    rf"(?:#~ msgctxt (?P<octx>{_fast_run_once('#~ ')})\n)?"
     r"(?=#~ msgid )"
     r"))"
-    rf'(?P<obsolete>(?:#~ )?)msgid "(?P<id>{_FAST_BODY}(?:"\n(?P=obsolete)"{_FAST_BODY})*)"\n'
-    rf'(?P=obsolete)msgstr "(?P<str>{_FAST_BODY}(?:"\n(?P=obsolete)"{_FAST_BODY})*)"'
-    r"(?P<separator>\n+|\Z)"
+    r'(?P<obsolete>(?:#~ )?)msgid "(?P<id>[^\n]*(?:"\n(?P=obsolete)"[^\n]*)*)"\n'
+    r'(?P=obsolete)msgstr "(?P<str>[^\n]*(?:"\n(?P=obsolete)"[^\n]*)*)"'
+    r"(?P<separator>\n++|\Z)"
     r"|(?P<bad>.)",
     re.DOTALL,
 )
 _FAST_PREVIOUS_PREFIX = {"": "#| ", "#~ ": "#~| "}  # by the keywords' prefix
+_FAST_JOINTS = {"": '"\n"', "#~ ": '"\n#~ "'}  # between the lines of a run, by the keywords' prefix
+_FAST_RUNS = {  # a msgid or msgstr run without its first and last quote, by the keywords' prefix
+    prefix: re.compile(f"{_FAST_BODY_ONCE}(?:{re.escape(joint)}{_FAST_BODY_ONCE})*+", re.DOTALL).fullmatch
+    for prefix, joint in _FAST_JOINTS.items()
+}
 _FAST_COMMENT_GROUPS = ("translator", "extracted", "references", "flags")
 _FAST_STRING_GROUPS = ("pctx", "pid", "ctx", "id", "str", "opctx", "opid", "octx", "oid", "ostr")
-# CR and the characters str.splitlines() breaks at (polib's reading differs there), the stand-ins.
-_FAST_REFUSED = "\r" + _OTHER_LINE_BREAKS + _STAND_INS
+# CR and the characters str.splitlines() breaks at (polib's reading differs there). Not the stand-ins:
+# the careful path only swaps them (or refuses them) in a text with one of those line breaks.
+_FAST_REFUSED = "\r" + _OTHER_LINE_BREAKS
 _FAST_UNESCAPE_RE = re.compile(r'\\([ntrvbf"\\])')
 _FAST_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", '"': '"', "\\": "\\"}
 
@@ -692,7 +718,7 @@ def _fast_parse_whole(text: str) -> Catalog | None:
 
     Faster: findall gives each entry's groups as a tuple of strings, without match
     objects, and the usual entry (one-line strings without escapes, no context nor
-    previous strings) costs no call of ours. An absent group is "" (a previous or context
+    previous strings) costs one call of ours. An absent group is "" (a previous or context
     run that is there has its quotes, references their newline). None: the entry-by-entry
     path decides (or gives up too).
     """
@@ -701,7 +727,7 @@ def _fast_parse_whole(text: str) -> Catalog | None:
     keyed: set[tuple[str, str]] = set()
     header: Catalog | None = None
     line = 1
-    entry_from, append, append_plain = entry_from_fields, entries.append, plain.append
+    blank, append, append_plain = blank_entry, entries.append, plain.append
     for (
         head, translator, extracted, references, flags, pctx, pid, ctx,
         opctx, opid, octx, obsolete_prefix, value, translation, separator, bad,
@@ -712,55 +738,71 @@ def _fast_parse_whole(text: str) -> Catalog | None:
         line = msgid_line + 1 + len(separator)
         if obsolete_prefix:
             ctx, pid, pctx = octx, opid, opctx
-        if "\n" in value:
-            line += value.count("\n")
-            value = value.replace(f'"\n{obsolete_prefix}"', "")
-        if "\\" in value:
+        run = value
+        if "\n" in value:  # (each of its newlines is in a joint: a count less than a str.count)
+            joint = _FAST_JOINTS[obsolete_prefix]
+            value = value.replace(joint, "")
+            line += (len(run) - len(value)) // len(joint)
+        if "\\" in value or '"' in value:  # (a loose line: see _FAST_WHOLE)
+            if _FAST_RUNS[obsolete_prefix](run) is None:
+                return None
             value = _fast_unescape(value)
-        if "\n" in translation:
-            line += translation.count("\n")
         if not value:
             if entries or header is not None or obsolete_prefix or ctx or pid or pctx:
                 return None  # the careful path reports it (or reads a header that is not first)
+            if _FAST_RUNS[""](translation) is None:  # (a loose line: see _FAST_WHOLE)
+                return None
             header_flags = _fast_comments(flags)[3] if flags else []
             header = _fast_header(translation, _fast_translator(translator), header_flags)
             if header is None:
                 return None
+            line += translation.count("\n")
             continue
+        run = translation
         if "\n" in translation:
-            translation = translation.replace(f'"\n{obsolete_prefix}"', "")
-        if "\\" in translation:
+            joint = _FAST_JOINTS[obsolete_prefix]
+            translation = translation.replace(joint, "")
+            line += (len(run) - len(translation)) // len(joint)
+        if "\\" in translation or '"' in translation:
+            if _FAST_RUNS[obsolete_prefix](run) is None:
+                return None
             translation = _fast_unescape(translation)
+        entry = blank()  # then only the fields that are not their default are set
+        fields = entry.__dict__
+        fields["msgid"] = value
+        fields["msgstr"] = translation
         if ctx:
-            context: str | None = _fast_value(ctx, obsolete_prefix)
+            context = _fast_value(ctx, obsolete_prefix)
             if (context, value) in keyed:
                 return None
-            keyed.add((context, value))  # type: ignore[arg-type]
+            keyed.add((context, value))
+            fields["msgctxt"] = context
         else:
-            context = None
             append_plain(value)  # (duplicates are looked for once, at the end)
-        if pctx and not pid:
+        if flags:
+            fields["flags"] = tuple([flag for flag in _fast_comments(flags)[3] if flag])
+        if references:
+            if "\n#:" in references:  # (the words of the lines after the first '#:')
+                references = references.replace("\n#:", "\n")
+            fields["references"] = tuple(references.split())
+        if extracted:
+            if "\n#." not in extracted:  # the usual single line
+                fields["extracted_comments"] = (extracted[3:-1] if extracted[2] == " " else extracted[2:-1],)
+            else:
+                fields["extracted_comments"] = _fast_extracted(extracted)
+        if translator:
+            fields["translator_comments"] = _fast_translator(translator)
+        if pid:
+            previous_prefix = _FAST_PREVIOUS_PREFIX[obsolete_prefix]
+            fields["previous_msgid"] = _fast_value(pid, previous_prefix)
+            if pctx:
+                fields["previous_msgctxt"] = _fast_value(pctx, previous_prefix)
+        elif pctx:
             return None
-        if "\n#:" in references:  # (the words of the lines after the first '#:')
-            references = references.replace("\n#:", "\n")
-        if extracted and "\n#." not in extracted:  # the usual single line
-            extracted_comments = (extracted[3:-1] if extracted[2] == " " else extracted[2:-1],)
-        else:
-            extracted_comments = _fast_extracted(extracted) if extracted else ()
-        previous_prefix = _FAST_PREVIOUS_PREFIX[obsolete_prefix] if pid else ""
-        append(entry_from({
-            "msgid": value,
-            "msgstr": translation,
-            "msgctxt": context,
-            "flags": tuple([flag for flag in _fast_comments(flags)[3] if flag]) if flags else (),
-            "references": tuple(references.split()) if references else (),
-            "extracted_comments": extracted_comments,
-            "translator_comments": _fast_translator(translator) if translator else (),
-            "previous_msgid": _fast_value(pid, previous_prefix) if pid else None,
-            "previous_msgctxt": _fast_value(pctx, previous_prefix) if pctx else None,
-            "obsolete": obsolete_prefix != "",
-            "line": msgid_line,
-        }))
+        if obsolete_prefix:
+            fields["obsolete"] = True
+        fields["line"] = msgid_line
+        append(entry)
     if len(set(plain)) != len(plain):
         return None
     if header is None:
@@ -923,9 +965,23 @@ _ESCAPED_PAIR_RE = re.compile(r"\\.", re.DOTALL)
 
 
 def _format_header(catalog: Catalog) -> str:
-    msgstr = "".join(f"{name}: {value}\n" for name, value in catalog.header_fields)
-    return _format_entry(Entry(msgid="", msgstr=msgstr, flags=catalog.header_flags,
-                               translator_comments=catalog.header_comments))
+    """_format_entry for the header entry; its msgstr (the field lines) is wrapped a field line at a time.
+
+    Each 'Name: value\\n' line is a portion of that msgstr when no name or value has a newline, and
+    with two lines or more _wrapped starts a line for each: the same lines, without the whole
+    msgstr (new in every catalog) taking a place in _wrapped's cache.
+    """
+    fields = catalog.header_fields
+    if len(fields) < 2 or any("\n" in name or "\n" in value for name, value in fields):
+        msgstr = "".join(f"{name}: {value}\n" for name, value in fields)
+        return _format_entry(Entry(msgid="", msgstr=msgstr, flags=catalog.header_flags,
+                                   translator_comments=catalog.header_comments))
+    flags_line, wrap = _flags_line(catalog.header_flags, True) if catalog.header_flags else ("", True)
+    width = (PAGE_WIDTH if wrap else _NO_WRAP_WIDTH) - 2
+    lines = [_wrapped_portion("", f"{name}: {value}\n", width) for name, value in fields]
+    return "".join([
+        _comment_block(catalog.header_comments, (), ()), flags_line, _wrapped("", "msgid", "", wrap), 'msgstr ""\n', *lines
+    ])
 
 
 def _format_entry(entry: Entry) -> str:
@@ -935,10 +991,10 @@ def _format_entry(entry: Entry) -> str:
     msgid: _comment_block and _wrapped remember them (caching whole entries
     costs more than it saves: hashing an Entry takes as long as this).
     """
-    flags, wrap = _canonical_flags(entry.flags, entry.msgstr) if entry.flags else ([], True)
+    flags_line, wrap = _flags_line(entry.flags, entry.msgstr != "") if entry.flags else ("", True)
     parts = [_comment_block(entry.translator_comments, entry.extracted_comments, entry.references)]
-    if flags:
-        parts.append("#, " + ", ".join(flags) + "\n")
+    if flags_line:
+        parts.append(flags_line)
     if entry.previous_msgid is not None:
         previous_prefix = "#~| " if entry.obsolete else "#| "
         if entry.previous_msgctxt is not None:
@@ -959,6 +1015,8 @@ def _comment_block(
     """The '#', '#.' and '#:' lines of an entry, each ending in '\\n' (or '')."""
     if not translator and len(references) == 1 and _is_canonical_reference(references[0]):
         # a template entry's usual comments: one '#:' line with the reference as it is
+        if len(extracted) == 1 and extracted[0] and "\n" not in extracted[0]:  # and one '#.' line
+            return f"#. {extracted[0]}\n#: {references[0]}\n"
         return "".join(line + "\n" for line in _comment_lines("#.", extracted)) + "#: " + references[0] + "\n"
     lines = [*_comment_lines("#", translator), *_comment_lines("#.", extracted), *_reference_lines(references)]
     return "".join(line + "\n" for line in lines)
@@ -1010,9 +1068,17 @@ def _canonical_references(references: tuple[str, ...]) -> list[str]:
     return result
 
 
-def _canonical_flags(flags: tuple[str, ...], msgstr: str) -> tuple[list[str], bool]:
-    """Flags in the order msgcat prints them, and whether the entry's strings are wrapped."""
-    fuzzy = "fuzzy" in flags and msgstr != ""
+@functools.lru_cache(maxsize=256)  # flags come in a few combinations (mostly: fuzzy, for a header or a draft)
+def _flags_line(flags: tuple[str, ...], translated: bool) -> tuple[str, bool]:
+    """The '#, ' line of an entry with these flags ('' when none is written), and whether its strings are wrapped."""
+    ordered, wrap = _canonical_flags(flags, translated)
+    return ("#, " + ", ".join(ordered) + "\n" if ordered else ""), wrap
+
+
+def _canonical_flags(flags: tuple[str, ...], translated: bool) -> tuple[list[str], bool]:
+    """Flags in the order msgcat prints them, and whether the entry's strings are wrapped (``translated``:
+    the msgstr is not empty)."""
+    fuzzy = "fuzzy" in flags and translated
     formats: dict[str, str] = {}
     range_flag: str | None = None
     wrap = True
@@ -1065,6 +1131,10 @@ def _wrapped(prefix: str, keyword: str, value: str, wrap: bool) -> str:
     ``keyword ""``.
     """
     width = (PAGE_WIDTH if wrap else _NO_WRAP_WIDTH) - 2 - len(prefix)  # continuation lines start with prefix + '"'
+    room = width - len(keyword) - 1  # the columns after 'keyword "' (see first_startcol)
+    fits = len(value) <= room and (value.isascii() or 2 * len(value) <= room)  # (no character is 3 columns wide)
+    if fits and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'{prefix}{keyword} "{value}"\n'  # nothing to escape, and it fits: what the code below writes
     if value.find("\n", 0, -1) >= 0:  # several portions: each starts a line of its own
         portions = [_wrapped_portion(prefix, portion, width) for portion in _portions(value)]
         return f'{prefix}{keyword} ""\n' + "".join(portions)
@@ -1332,6 +1402,8 @@ def _codepage_table(codec: str) -> bytes:
 # bytes is many times faster than str.translate through _CODES. Python's
 # charmap codecs encode a character to byte b only if b decodes to it.
 _CODEPAGES = tuple((codec, _codepage_table(codec)) for codec in ("cp1252", "cp1251", "cp1254", "cp1250", "cp1253"))
+# What text.encode(codec) calls, without the codec lookup and its Python-level encode method.
+_CODEPAGE_MAPS = tuple(importlib.import_module(f"encodings.{codec}").encoding_table for codec, _ in _CODEPAGES)
 _codepage_first = 0  # the codec that worked last is tried first (texts come in runs of one language)
 
 
@@ -1343,13 +1415,12 @@ def _text_codes(text: str) -> bytes:
     first = _codepage_first
     for step in range(len(_CODEPAGES)):
         index = (first + step) % len(_CODEPAGES)
-        codec, table = _CODEPAGES[index]
         try:
-            data = text.encode(codec)
+            data = _charmap_encode(text, "strict", _CODEPAGE_MAPS[index])[0]
         except UnicodeEncodeError:
             continue
         _codepage_first = index
-        return data.translate(table)
+        return data.translate(_CODEPAGES[index][1])
     return text.translate(_CODES).encode("latin-1")
 
 
