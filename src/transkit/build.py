@@ -19,16 +19,31 @@ from .catalog.model import Catalog, Entry
 from .errors import PlaceholderError
 from .prefill import provenance_of
 from .source.html import (
+    AFTER_START,
+    AFTER_TAIL,
+    AFTER_TEXT,
+    BEFORE_END,
+    BEFORE_START,
+    BEFORE_TAIL,
     KEEP_SOURCE,
     AttributeUnit,
     ParsedPage,
+    Point,
+    SourceMarkup,
     TextUnit,
     TreeUndo,
     Unit,
     WalkedPage,
     WalkOptions,
+    _clean,
+    _escape_text,
+    _shown,
+    _start_tag,
     apply_translations,
+    encode_page,
     parse_page,
+    plan_page,
+    render_unit,
     serialize_page,
     walk_units,
 )
@@ -173,9 +188,16 @@ def build_page(
     """The source page with every usable translation from ``catalog`` spliced in.
 
     ``walked``: the page already walked (by :func:`walk_page`), when it is built in several languages.
-    A use before the last builds on the walked tree itself and puts it back afterwards (see
+    Most such builds are rendered by concatenation, without changing the tree (see :class:`_RenderPlan`).
+    Otherwise a use before the last builds on the walked tree itself and puts it back afterwards (see
     :class:`TreeUndo`) when the policy changes nothing but alternate links; otherwise on a copy.
     """
+    if walked is not None and not policy.noindex and not policy.notice:
+        plan = _RenderPlan.of(walked)
+        if plan is not None and plan.covers(policy):
+            walked.uses -= 1  # (nothing in the tree changes: a later use gets it as the walk left it)
+            translator, html = plan.render(catalog, catalog_path, target, include_fuzzy, policy)
+            return BuildResult(html, tuple(translator.warnings), translator.segments, translator.translated)
     undo = None
     if walked is not None:
         if walked.uses > 1 and not policy.noindex and not policy.notice:
@@ -223,6 +245,269 @@ def _build(
     return translator, serialize_page(page)
 
 
+class _RenderPlan:
+    """A page's build by concatenation: what :func:`_build` does to the tree and serialises, for
+    every language of the page, without changing the tree (so nothing is copied or put back).
+
+    The page is serialised once (a :class:`PagePlan`) with holes where languages differ: each
+    text unit's run, the start tags a build may change (elements with translated attributes,
+    containers that may be marked as left in the source language, the root's lang and dir), and
+    the head's alternate links. A build fills the holes: a run with a translation renders it
+    from the source's own nodes (:func:`render_unit`), others keep the source's serialisation.
+    Pages and policies it does not cover (noindex, a notice, alternates where the head holds
+    text or is missing, overlapping runs) take the tree path, the reference it is tested against.
+    """
+
+    def __init__(self, page: ParsedPage, units: list[Unit]) -> None:
+        root = page.tree.getroot()
+        self.root = root
+        self.attributes = [u for u in units if isinstance(u, AttributeUnit)]
+        self.texts: list[TextUnit] = [u for u in units if not isinstance(u, AttributeUnit)]
+        text_only = _text_only(page)
+        outside = _outside_body(root)
+        self.text_only: list[int] = []  # the units in an element that holds text only (see _build)
+        self.others: list[int] = []
+        self.segments = [u.segments for u in self.texts]
+        self.edges = [_text_edges(u) for u in self.texts]
+        self.may_mark: list[bool] = []  # where _mark_fallbacks would set lang
+        contents: dict[Any, int] = {}  # (most runs are their container's whole content)
+        regions: list[tuple[Any, Point, Point]] = []
+        starts = [root, *{id(u.element): u.element for u in self.attributes}.values()]
+        for index, unit in enumerate(self.texts):
+            container = unit.container
+            (self.text_only if container in text_only else self.others).append(index)
+            marked = _may_mark(unit, outside)
+            self.may_mark.append(marked)
+            if unit.start == 0 and unit.end == len(container) and container not in contents:
+                contents[container] = index
+            else:
+                regions.append((index, *_run_points(unit)))
+                if marked:
+                    starts.append(container)
+        self.source_language = root.get("lang") or page.language
+        self.dir = root.get("dir", "")
+        head = root.find("head")
+        self.head_ok = head is not None and not any(u.container is head for u in self.texts)
+        self.has_alternates = head is not None and _has_alternates(page)
+        self.link_tail = ""  # after each new link (see set_alternates)
+        self.links: tuple[tuple[str, str], ...] | None = None
+        self.links_text = ""
+        if self.head_ok:
+            regions += self._link_regions(head)
+        self.page = plan_page(page, list({id(e): e for e in starts}.values()), regions, contents)
+        self.markup = SourceMarkup(self.page.start_holes if self.page is not None else {})
+
+    @classmethod
+    def of(cls, walked: WalkedPage) -> _RenderPlan | None:
+        """The walked page's plan, made at its first use (None: the page takes the tree path)."""
+        if walked.plan is None:
+            plan = cls(walked.page, walked.units)
+            walked.plan = plan if plan.page is not None else False
+        return walked.plan or None
+
+    def _link_regions(self, head: Any) -> list[tuple[Any, Point, Point]]:
+        """The alternate links set_alternates replaces: the first ones together (the new links
+        go where the first stood, after the text of every link removed right after it), each
+        later one alone; or, when there are none, the end of the head."""
+        children = list(head)
+        if not self.has_alternates:
+            self.link_tail = _escape_text(children[-1].tail or "") if children else ""
+            return [(("links", ""), (head, BEFORE_END), (head, BEFORE_END))]
+        old = [i for i, e in enumerate(children) if isinstance(e.tag, str) and _is_alternate_language_link(e)]
+        self.link_tail = _escape_text(children[old[0]].tail or "")
+        last = 0
+        while last + 1 < len(old) and old[last + 1] == old[last] + 1:
+            last += 1
+        regions: list[tuple[Any, Point, Point]] = [
+            (("links", _kept_tails(children[i] for i in old[: last + 1])),
+             (children[old[0]], BEFORE_START), (children[old[last]], AFTER_TAIL))
+        ]
+        for i in old[last + 1 :]:
+            regions.append((("link", _kept_tails([children[i]])), (children[i], BEFORE_START), (children[i], AFTER_TAIL)))
+        return regions
+
+    def covers(self, policy: PagePolicy) -> bool:
+        """Whether :meth:`render` builds the page as the tree path would (noindex and notice: never)."""
+        return self.head_ok or not self._sets_alternates(policy)
+
+    def _sets_alternates(self, policy: PagePolicy) -> bool:
+        return policy.alternates is not None and (policy.all_pages or self.has_alternates)
+
+    def render(
+        self, catalog: Catalog, catalog_path: Path | str, target: str, include_fuzzy: bool, policy: PagePolicy
+    ) -> tuple[_Translator, bytes]:
+        """:func:`_build`'s page and translator, the translator asked in the same order."""
+        translator = _Translator(catalog, catalog_path, include_fuzzy)
+        changes: dict[Any, dict[str, str]] = {}
+        for unit in reversed(self.attributes):
+            pieces = translator(unit.msgid, {})
+            if isinstance(pieces, tuple):
+                value = "".join(p for p in pieces if isinstance(p, str))
+                changes.setdefault(unit.element, {})[unit.attribute] = _clean(value)
+        # (Only attributes change a start tag inside a run: fallback containers and the root are never in one.)
+        starts = {element: _start_tag(element.tag, _changed(element.items(), values)) for element, values in changes.items()}
+        rendered: list[str | None] = [None] * len(self.texts)
+        untouched: list[int] = []
+        self._translate(self.text_only, translator, starts, rendered, untouched)
+        translator.mark_drafts = policy.mark_drafts
+        self._translate(self.others, translator, starts, rendered, untouched)
+        late: dict[Any, dict[str, str]] = {}
+        for index in untouched:
+            if self.may_mark[index]:
+                late[self.texts[index].container] = {"lang": self.source_language}
+        root = late.setdefault(self.root, {})
+        root["lang"] = target
+        if target in RTL_LANGUAGES:
+            root["dir"] = "rtl"
+        elif self.dir.lower() == "rtl":
+            root["dir"] = "ltr"
+        for element, values in late.items():
+            values = {**changes[element], **values} if element in changes else values
+            starts[element] = _start_tag(element.tag, _changed(element.items(), values))
+        page = self.page
+        parts = page.parts.copy()
+        start_at = page.start_at
+        for element, tag in starts.items():
+            if element in start_at:  # (the others are in a region, which takes them from starts)
+                parts[start_at[element]] = tag
+        links = self._links_text(policy.alternates) if self._sets_alternates(policy) else None
+        for index, region in page.regions:
+            key = region.key
+            if key.__class__ is int:
+                text = rendered[key]
+                if text is None:
+                    parts[index] = region.source(starts)
+                elif region.content is None:
+                    parts[index] = text
+                else:
+                    parts[index] = (starts.get(region.content) or region.start) + text
+            elif links is not None:
+                parts[index] = key[1] + links if key[0] == "links" else key[1]
+            else:
+                parts[index] = region.source(starts)
+        return translator, encode_page("".join(parts), page.encoding)
+
+    def _translate(
+        self, indexes: list[int], translator: _Translator, starts: dict[Any, str],
+        rendered: list[str | None], untouched: list[int],
+    ) -> None:
+        """Ask for the units' translations (last to first, as apply_translations does) and render each
+        unit translated; ``untouched`` gets the units that have no translation at all."""
+        segments, edges, markup, texts = self.segments, self.edges, self.markup, self.texts
+        for index in reversed(indexes):
+            unit_segments = segments[index]
+            if len(unit_segments) == 1:
+                segment = unit_segments[0]
+                answers = [translator(segment.msgid, segment.placeholders)]
+            else:
+                answers = [translator(s.msgid, s.placeholders) for s in unit_segments]
+            plain = edges[index]
+            if plain is not None:  # (most units: text around the segments, each translated to text only)
+                text = _plain(answers, plain, texts[index].gaps)
+                if text is not None:
+                    rendered[index] = _escape_text(text)  # (escaping is character by character: once for all)
+                    continue
+            if any(isinstance(a, tuple) for a in answers):
+                rendered[index] = render_unit(texts[index], answers, starts, markup)
+            elif answers.count(None) == len(answers):  # (a tuple or KEEP_SOURCE never equals None)
+                untouched.append(index)
+
+    def _links_text(self, alternates: Any) -> str:
+        """The new alternate links, each with the text after it (the same for every language of a page)."""
+        if alternates != self.links:
+            self.links_text = "".join(_start_tag("link", _link_items(*pair)) + self.link_tail for pair in alternates)
+            self.links = alternates
+        return self.links_text
+
+
+def _text_edges(unit: TextUnit) -> tuple[str, str] | None:
+    """The unit's lead and trail, when they are text only (as they most often are: white space)."""
+    if not unit.lead and not unit.trail:
+        return "", ""
+    if any(kind != "text" for kind, _ in unit.lead) or any(kind != "text" for kind, _ in unit.trail):
+        return None
+    return "".join(value for _, value in unit.lead), "".join(value for _, value in unit.trail)
+
+
+def _plain(answers: list[Any], edges: tuple[str, str], gaps: list[str]) -> str | None:
+    """The unit's run as text (not escaped) when every segment is translated to text only, else None."""
+    lead, trail = edges
+    if len(answers) == 1:
+        answer = answers[0]
+        if answer.__class__ is not tuple or len(answer) != 1 or answer[0].__class__ is not str:
+            return None
+        text = _shown(answer[0])
+        return lead + text + trail if lead or trail else text
+    texts = [lead]
+    for index, answer in enumerate(answers):
+        if answer.__class__ is not tuple or len(answer) != 1 or answer[0].__class__ is not str:
+            return None
+        if index:
+            texts.append(gaps[index - 1])
+        texts.append(_shown(answer[0]))
+    texts.append(trail)
+    return "".join(texts)
+
+
+def _link_items(hreflang: str, href: str) -> list[tuple[str, str]]:
+    """The attributes of set_alternates' <link> (made by lxml only when it could refuse a value)."""
+    if hreflang.isprintable() and href.isprintable():
+        return [("rel", "alternate"), ("hreflang", hreflang), ("href", href)]
+    return etree.Element("link", rel="alternate", hreflang=hreflang, href=href).items()
+
+
+def _may_mark(unit: TextUnit, outside: set[Any] | None) -> bool:
+    """Whether :func:`_mark_fallbacks` sets ``lang`` on the unit's container when the unit falls back.
+
+    (A unit over all its container's children is its container's only run: no other unit's
+    translation changes the number of children.) ``outside``: see :func:`_outside_body`."""
+    container = unit.container
+    if unit.start or unit.end != len(container) or container.get("lang") is not None:
+        return False
+    return container not in outside if outside is not None else _in_body(container)
+
+
+def _outside_body(root: Any) -> set[Any] | None:
+    """The elements :func:`_in_body` says no to (the root and the head, most often), when all of them are
+    the root and the root's children other than <body> with everything inside them; None when a <body>
+    is elsewhere (then ask _in_body)."""
+    if root.tag == "body":
+        return None
+    outside = {root}
+    for child in root:
+        if child.tag != "body":
+            if next(child.iter("body"), None) is not None:
+                return None
+            outside.update(child.iter())
+    return outside
+
+
+def _run_points(unit: TextUnit) -> tuple[Point, Point]:
+    """Where the unit's run starts and ends: its lead text, and children[start:end] with their tails."""
+    container, start, end = unit.container, unit.start, unit.end
+    begin: Point = (container, AFTER_START) if start == 0 else (container[start - 1], BEFORE_TAIL)
+    if end > start:
+        return begin, (container[end - 1], AFTER_TAIL)
+    return begin, ((container, AFTER_TEXT) if start == 0 else (container[start - 1], AFTER_TAIL))
+
+
+def _kept_tails(links: Any) -> str:
+    """The text after removed links that _remove_keeping_tail keeps (escaped: the head is not raw text)."""
+    return "".join(_escape_text(e.tail) for e in links if e.tail and e.tail.strip())
+
+
+def _changed(items: list[tuple[str, str]], values: dict[str, str]) -> list[tuple[str, str]]:
+    """Attribute items after ``element.set(name, value)`` for each of ``values``: in place, or added last."""
+    for name, value in values.items():
+        for index, (key, _) in enumerate(items):
+            if key == name:
+                items[index] = (name, value)
+                break
+        else:
+            items.append((name, value))
+    return items
+
+
 def _mark_fallbacks(page: ParsedPage, units: list[TextUnit]) -> None:
     """A block left entirely in the source language says so, for screen readers and search engines."""
     source_lang = page.tree.getroot().get("lang") or page.language
@@ -245,7 +530,7 @@ def _text_only(page: ParsedPage) -> set[Any]:
 
 
 def _in_body(element: Any) -> bool:
-    return element.tag == "body" or any(a.tag == "body" for a in element.iterancestors())
+    return element.tag == "body" or next(element.iterancestors("body"), None) is not None  # (tags matched in C)
 
 
 def _set_language(page: ParsedPage, target: str) -> None:

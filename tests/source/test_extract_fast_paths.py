@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from transkit.errors import SourceError
 from transkit.source import html, sentences
-from transkit.source.inline import SPACES, normalize_spaces
+from transkit.source.inline import SPACES, Placeholder, normalize_spaces
 from transkit.source.sentences import ATOMIC, CLOSE, OPEN
 
 SETTINGS = settings(max_examples=500, derandomize=True, deadline=None)
@@ -92,17 +96,26 @@ def _cut_by_bisection(
     return result
 
 
+def _segments_by_bisection(
+    body: list[html.Token], flat: str, starts: list[int], spans: list[tuple[int, int]], line: int
+) -> tuple[list[html.SegmentSlice], list[str]]:
+    """_cut the plain way (the reference): bisect each span out of the tokens, number each slice part by part."""
+    segments, gaps = [], []
+    for index, ((gap, tokens), (start, end)) in enumerate(zip(_cut_by_bisection(body, starts, len(flat), spans), spans)):
+        if index:
+            gaps.append(gap)
+        line += gap.count("\n")
+        segments.append(_segment_by_parts(tokens, line, flat[start:end]))
+        line += html._flat_text(tokens).count("\n")
+    return segments, gaps
+
+
 @SETTINGS
 @given(body_and_spans())
 def test_cut_in_one_pass_is_cutting_by_bisection(case: tuple[list[html.Token], list[tuple[int, int]]]) -> None:
     body, spans = case
     flat, starts = html._flatten(body)
-    fast = html._cut(body, starts, flat, spans)
-    slow = _cut_by_bisection(body, starts, len(flat), spans)
-    assert [(gap, tokens) for gap, tokens, _ in fast] == slow
-    for (_, tokens, span_text), (start, end) in zip(fast, spans):
-        assert span_text == flat[start:end]
-        assert span_text.count("\n") == html._flat_text(tokens).count("\n")
+    assert html._cut(body, starts, flat, spans, 5) == _segments_by_bisection(body, flat, starts, spans, 5)
 
 
 @SETTINGS
@@ -141,16 +154,7 @@ def test_plain_text_split_is_the_general_split(value: str) -> None:
     spans = html._depth_zero(sentences.sentence_spans(flat, "en"), flat)
     if len(spans) <= 1:
         return
-    segments, gaps = html._split_text(flat, spans, 7)
-    line = 7
-    expected_segments, expected_gaps = [], []
-    for index, (before, tokens, span_text) in enumerate(html._cut(body, starts, flat, spans)):
-        if index:
-            expected_gaps.append(before)
-        line += before.count("\n")
-        expected_segments.append(html._segment(tokens, line, span_text))
-        line += span_text.count("\n")
-    assert (segments, gaps) == (expected_segments, expected_gaps)
+    assert html._split_text(flat, spans, 7) == _segments_by_bisection(body, flat, starts, spans, 7)
 
 
 def test_fast_constructors_make_the_same_objects() -> None:
@@ -183,3 +187,237 @@ def test_void_elements_are_found_by_tag_as_by_reading_every_tag() -> None:
 
 def test_candidate_groups_are_where_the_splitter_reads_them_by_number() -> None:
     assert sentences._CANDIDATE.groupindex == {"term": 1, "gap": 2, "first": 3}
+
+
+# --------------------------------------------------------------------------- round 4: fast paths and the paths they skip
+
+REPO = Path(__file__).resolve().parents[2]
+PAGES = sorted({*(REPO / "tests").rglob("*.html"), *(REPO / "sources").glob("*.html")})
+
+
+def _segment_by_parts(tokens: list[html.Token], line: int, flat: str) -> html.SegmentSlice:
+    """_segment as first written (the reference): each text normalised on its own, placeholders by id."""
+    if len(tokens) == 1 and tokens[0][0] == "text":
+        return html.SegmentSlice(tokens, {}, normalize_spaces(tokens[0][1]).strip(" "), line)
+    placeholders: dict[int, Placeholder] = {}
+    numbers: dict[int, Placeholder] = {}
+    parts: list[str] = []
+    literal = html._literal_numbers(tokens) if "<" in flat else ()
+    number = 0
+    for kind, value in tokens:
+        if kind == "text":
+            parts.append(normalize_spaces(value))
+            continue
+        placeholder = numbers.get(id(value))
+        if placeholder is None:
+            number += 1
+            while number in literal:
+                number += 1
+            name = value.tag if isinstance(value.tag, str) else html._node_name(value)
+            placeholder = numbers[id(value)] = placeholders[number] = Placeholder(number, name, kind != "atom", value)
+        text = {"open": placeholder.open_text, "close": placeholder.close_text}.get(kind, placeholder.atomic_text)
+        parts.append(text)
+    return html.SegmentSlice(tokens, placeholders, "".join(parts).strip(" "), line)
+
+
+@st.composite
+def segment_tokens(draw: st.DrawFn) -> list[html.Token]:
+    """Tokens of a segment: texts (touching ones too), elements opened and closed, atoms, comments."""
+    elements = [etree.Element(tag) for tag in ("b", "a", "span")] + [etree.Comment("c")]
+    tokens: list[html.Token] = []
+    for _ in range(draw(st.integers(1, 8))):
+        kind = draw(st.sampled_from(["text", "text", "open", "close", "atom"]))
+        if kind == "text":
+            pieces = st.sampled_from([*" \t\n\xa0ab<>/1", "<b1>", "</a2>"])
+            tokens.append(("text", "".join(draw(st.lists(pieces, min_size=1, max_size=8)))))
+        else:
+            tokens.append((kind, draw(st.sampled_from(elements))))
+    return tokens
+
+
+@SETTINGS
+@given(segment_tokens())
+def test_segment_is_the_segment_rendered_part_by_part(tokens: list[html.Token]) -> None:
+    flat, _ = html._flatten(tokens)
+    assert html._segment(tokens, 3, flat) == _segment_by_parts(tokens, 3, flat)
+
+
+RUN_TEXT = st.lists(
+    st.sampled_from([*"aZ1 .!?\n\t\r\f\xa0“”\"()", OPEN, CLOSE, ATOMIC, "Mr", "т. д", "2. D", "II. D"]), max_size=30
+).map("".join)
+
+
+@SETTINGS
+@given(RUN_TEXT, st.sampled_from(["en", "tr", "ru"]), st.sampled_from(["sentence", "paragraph"]))
+def test_plain_unit_is_the_general_unit(text: str, language: str, segmentation: str) -> None:
+    """A run of one text gives the unit the general path (trim, unwrap, flatten, split) gives."""
+    if not text:
+        return
+    block = etree.fromstring("<div><p>x</p></div>")[0]
+    state = html._State()
+    units = []
+    for add in (html._Walker._add_plain_unit, html._Walker._add_unit):
+        walker = html._Walker(html.WalkOptions(language, segmentation))
+        if add is html._Walker._add_plain_unit:
+            add(walker, block, None, 0, 0, text, state)
+        else:
+            add(walker, block, None, 0, 0, [("text", text)], state)
+        units.append(walker.units)
+    assert units[0] == units[1]
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("aZ1 .!?…\n“”\"()[]") + [OPEN, CLOSE, ATOMIC]), max_size=40),
+       st.sampled_from(["en", "tr", "ru", "de"]))
+def test_only_the_first_sentence_can_lack_a_word(text: str, lang: str) -> None:
+    """sentence_spans merges word-less spans only when the first one has no word: it gives what
+    merging every time gives."""
+    start, end = sentences._content_bounds(text)
+    first = sentences._CANDIDATE.search(text)
+    if start == end or first is None:
+        return
+    spans = []
+    for gap_start, gap_end in sentences._sentence_gaps(text, start, sentences._rules_for(lang), first):
+        spans.append((start, gap_start))
+        start = gap_end
+    spans.append((start, end))
+    assert sentences.sentence_spans(text, lang) == sentences._merge_without_words(text, spans)
+
+
+def test_spans_are_remembered_in_a_bounded_cache() -> None:
+    for flat in ("One. Two.", f"A {OPEN}b. C{CLOSE} d. E.", "no end"):
+        assert html._spans(flat, "en") == tuple(html._depth_zero(sentences.sentence_spans(flat, "en"), flat))
+    assert html._spans.cache_info().maxsize == 512
+
+
+def test_void_elements_libxml2_closes_at_once_never_hold_content() -> None:
+    """Only the void elements libxml2 may fill are looked at: the others stay empty in any context."""
+    fillable = html._fillable_void_tags()
+    assert {"wbr", "source", "embed"} <= set(fillable) < html.VOID
+    contexts = (
+        "<p>a<{0}>b<i>c</i></{0}>d</p>", "<{0}>x</{0}>", "<ul><li><{0}><b>y</b>z</li></ul>", "<table><{0}>q</table>",
+        "<select><option><{0}>r</select>", "<a href=x><{0}>s<span>t</span></a>", "<svg><{0}>u</{0}></svg>",
+        "<math><{0}>v</{0}></math>", "<pre><{0}>w</pre>", "<{0}/>x<{0}>y",
+    )
+    for tag in sorted(html.VOID - set(fillable)):
+        for spelling in (tag, tag.upper(), f'{tag} class="x"'):
+            for context in contexts:
+                for where in ("<html><head>{0}</head><body></body></html>", "<html><body>{0}</body></html>"):
+                    source = where.format(context.format(spelling)).replace(f"</{spelling}>", f"</{tag}>").encode()
+                    root = etree.fromstring(source, etree.HTMLParser(remove_comments=False, remove_pis=False))
+                    assert not [e for e in root.iter(tag) if e.text or len(e)], (tag, source)
+
+
+SAMPLE_TEXTS = {None: "Çay и «чай»", "utf-8": "Çay и «чай»", "UTF-8": "çay", "utf8": "чай", "us-ascii": "tea",
+                "windows-1251": "чай «и»", "iso-8859-9": "Çay ğ"}
+
+
+@pytest.mark.parametrize("charset", list(SAMPLE_TEXTS))
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_source_bytes_stand_for_their_text_encoded(charset: str | None, bom: bytes) -> None:
+    meta = f'<meta charset="{charset}">' if charset else ""
+    text = f"<html><head>{meta}</head><body><p>{SAMPLE_TEXTS[charset]}</p></body></html>\n"
+    codec = charset or "utf-8"
+    data = (bom if codec.lower().startswith("utf") else b"") + text.encode(codec)
+    decoded, encoding = html.decode_html(data, "t.html")
+    assert html._as_utf8(data, decoded, encoding) == decoded.encode("utf-8")
+    for bom16, codec16 in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        data16 = bom16 + text.encode(codec16)
+        decoded, encoding = html.decode_html(data16, "t.html")
+        assert html._as_utf8(data16, decoded, encoding) == decoded.encode("utf-8")
+
+
+def _described(units: list[html.Unit]) -> list[Any]:
+    """Units as comparable values: nodes by tag and source line (two walks make two sets of tokens)."""
+    def node(n: Any) -> Any:
+        return (n.tag if isinstance(n.tag, str) else html._node_name(n), n.sourceline, n.text)
+
+    def tokens(values: list[html.Token]) -> list[Any]:
+        return [(kind, value if kind == "text" else node(value)) for kind, value in values]
+
+    described: list[Any] = []
+    for unit in units:
+        if isinstance(unit, html.AttributeUnit):
+            described.append((node(unit.element), unit.attribute, unit.kind, unit.notes, unit.msgid, unit.line))
+            continue
+        segments = [
+            (tokens(s.tokens), {n: (p.number, p.name, p.paired, node(p.node)) for n, p in s.placeholders.items()}, s.msgid, s.line)
+            for s in unit.segments
+        ]
+        described.append((node(unit.container), unit.start, unit.end, unit.kind, unit.notes, tokens(unit.lead),
+                          segments, unit.gaps, tokens(unit.trail)))
+    return described
+
+
+def _enter_block_with_a_frame(
+    self: html._Walker, element: Any, tag: Any, parent_state: html._State, stack: list[list[Any]]
+) -> None:
+    """_enter_block as first written: every block whose content is translated gets a frame."""
+    keys = element.keys()
+    state = self.state_of(element, parent_state, keys) if keys or self.selective else parent_state
+    if keys and state.active:
+        self.attribute_units(element, state, keys)
+    if tag not in html.UNTRANSLATABLE:
+        stack.append([element, state, list(element), 0, 0, False])
+
+
+def _exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every round-4 fast path of extraction switched off: the exact paths they skip."""
+    monkeypatch.setattr(html._Walker, "_enter_block", _enter_block_with_a_frame)
+    monkeypatch.setattr(html._Walker, "add_text_unit", html._Walker._add_unit)
+    monkeypatch.setattr(html, "_spans", lambda flat, language: html._depth_zero(sentences.sentence_spans(flat, language), flat))
+    monkeypatch.setattr(html, "_segment", _segment_by_parts)
+    monkeypatch.setattr(html, "_fillable_void_tags", lambda: tuple(sorted(html.VOID)))
+    monkeypatch.setattr(html, "_as_utf8", lambda data, text, encoding: text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("segmentation", ["sentence", "paragraph"])
+@pytest.mark.parametrize("language", ["en", "tr", "ru"])
+def test_fast_paths_walk_every_page_as_the_exact_paths(
+    language: str, segmentation: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Units, segments, msgids, lines, notes, kinds, placeholders and the serialised page, for every
+    page under tests/ and sources/, walked twice (the second walk finds its bodies remembered)."""
+    def walked() -> list[Any]:
+        found = []
+        for path in PAGES:
+            data = path.read_bytes()
+            try:
+                page = html.parse_page(data, path, language)
+            except SourceError as exc:
+                found.append(str(exc))
+                continue
+            options = html.WalkOptions(page.language, segmentation)
+            for _ in range(2):
+                found.append(_described(html.walk_units(page, options)))
+            found.append(html.serialize_page(page))
+            found.append(html.extract(data, path, html.WalkOptions(language, segmentation), language, "s"))
+        return found
+
+    assert len(PAGES) > 80
+    fast = walked()
+    with monkeypatch.context() as exact:
+        _exactly(exact)
+        assert walked() == fast
+
+
+@SETTINGS
+@given(body_and_spans())
+def test_flatten_is_the_token_by_token_concatenation(case: tuple[list[html.Token], list[tuple[int, int]]]) -> None:
+    tokens, _ = case
+    flat, starts = html._flatten(tokens)
+    pieces = [value if kind == "text" else html._MARKERS[kind] for kind, value in tokens]
+    assert flat == "".join(pieces)
+    assert starts == [len("".join(pieces[:index])) for index in range(len(pieces))]
+
+
+@SETTINGS
+@given(st.binary(max_size=12), st.integers(4080, 4100))
+def test_source_checks_read_the_bytes_as_the_copies_did(data: bytes, padding: int) -> None:
+    """decode_html's emptiness test, NUL search and charset search without copying the first bytes."""
+    assert (not data.strip()) == (not data or data.isspace())
+    page = b" " * padding + data + b'<meta charset="koi8-r">' + data
+    for limit in (4096, 8192):
+        assert (b"\x00" in page[:limit]) == (page.find(b"\x00", 0, limit) >= 0)
+    found, copied = html.CHARSET.search(page, 0, 4096), html.CHARSET.search(page[:4096])
+    assert (found and (found.span(), found.group(1))) == (copied and (copied.span(), copied.group(1)))

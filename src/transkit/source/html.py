@@ -13,15 +13,16 @@ import copy
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 
 from ..config import Config, primary_language
 from ..errors import SourceError
-from .inline import PLACEHOLDER, Atomic, Piece, Placeholder, new_placeholder, normalize_spaces
+from .inline import PLACEHOLDER, Atomic, Paired, Piece, Placeholder, new_placeholder, normalize_spaces
 from .sentences import ATOMIC, CLOSE, OPEN, sentence_spans
 
 EXTRACTOR_VERSION = "3"  # bump whenever extraction or catalog layout changes
@@ -92,14 +93,14 @@ def decode_html(data: bytes, path: Path | str) -> tuple[str, str]:
     Returns (text, encoding name). Refuses empty, binary and undecodable files
     with a one-line error naming the file.
     """
-    if not data.strip():
+    if not data or data.isspace():  # (what strip() would leave nothing of, without its copy)
         raise SourceError(f"{path}: empty file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(data, "utf-16", path, True), "us-ascii"
     data = data.removeprefix(b"\xef\xbb\xbf")
-    if b"\x00" in data[:8192]:
+    if data.find(b"\x00", 0, 8192) >= 0:  # (no copies of the first bytes)
         raise SourceError(f"{path}: binary file, not HTML")
-    declared = CHARSET.search(data[:4096])
+    declared = CHARSET.search(data, 0, 4096)
     encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
     text = _decode(data, encoding, path, bool(declared))
     # Without a declared charset, output stays ASCII (non-ASCII as character
@@ -127,7 +128,7 @@ def parse_page(data: bytes, path: Path | str, default_language: str) -> ParsedPa
         encoding="utf-8", remove_comments=False, remove_pis=False, huge_tree=True
     )
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
+        root = etree.fromstring(_as_utf8(data, text, encoding), parser)
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(f"{path}: cannot parse HTML: {exc}") from exc
     _refuse_truncated(parser, path)
@@ -139,13 +140,24 @@ def parse_page(data: bytes, path: Path | str, default_language: str) -> ParsedPa
     return ParsedPage(root.getroottree(), encoding, language, bool(declared), text.endswith("\n"))
 
 
+def _as_utf8(data: bytes, text: str, encoding: str) -> bytes:
+    """``text.encode("utf-8")`` for ``decode_html(data) == (text, encoding)``: the bytes themselves
+    (without a UTF-8 BOM) when they were decoded as UTF-8 or ASCII, as most pages are."""
+    if encoding in ("us-ascii", "utf-8") and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.removeprefix(b"\xef\xbb\xbf")  # (a UTF-16 BOM also reports "us-ascii": encoded)
+    return text.encode("utf-8")
+
+
 def _empty_void_elements(root: Any) -> None:
     """Move what libxml2 put inside a void element (``<wbr>``, ``<source>``, ``<embed>`` …) after it.
 
     HTML void elements have no content; libxml2 nests the text that follows some
     of them inside, which would hide that text from translation.
     """
-    for element in [e for e in root.iter(*VOID) if e.text or len(e)]:  # (iter picks the tags in C)
+    tags = _fillable_void_tags()
+    if not tags:  # (iter() without tags would give every element)
+        return
+    for element in [e for e in root.iter(*tags) if e.text or len(e)]:  # (iter picks the tags in C)
         parent = element.getparent()
         if parent is None:
             continue
@@ -157,6 +169,30 @@ def _empty_void_elements(root: Any) -> None:
             parent.insert(position + 1 + offset, child)
         last = children[-1] if children else element
         last.tail = (last.tail or "") + (tail or "") or None
+
+
+@cache
+def _fillable_void_tags() -> tuple[str, ...]:
+    """The void elements libxml2 can give content to (``<wbr>``, ``<source>`` …), found once by parsing each.
+
+    libxml2 closes the void elements it knows (``<img>``, ``<meta>``, ``<br>`` …) as soon as they
+    start, wherever they are; looking only for the others skips most void elements of a page.
+    """
+    contexts = (
+        "<html><body><p>a<{0}>b<i>c</i></{0}>d</p><{0}>e<i>f</i>g</body></html>",
+        "<html><head><{0}>b<i>c</i></{0}>d</head><body></body></html>",
+        "<html><body><table><tr><td><{0}>b<i>c</i>x</td></tr></table><select><{0}>q</select></body></html>",
+    )
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=False, huge_tree=True)
+    return tuple(
+        tag
+        for tag in sorted(VOID)
+        if any(
+            e.text or len(e)
+            for context in contexts
+            for e in etree.fromstring(context.format(tag).encode(), parser).iter(tag)
+        )
+    )
 
 
 def _refuse_truncated(parser: Any, path: Path | str) -> None:
@@ -184,7 +220,14 @@ def serialize_page(page: ParsedPage) -> bytes:
     attributes (percent-escaping them, dropping leading blanks), which would
     make a translated page differ from its source in more than its text.
     """
-    out: list[str] = []
+    out: list[Any] = []
+    _serialize_document(page, out)
+    return encode_page("".join(out), page.encoding)
+
+
+def _serialize_document(page: ParsedPage, out: list[Any], marks: _Marks | None = None) -> None:
+    """Doctype, the root's sibling comments and the root, appended to ``out`` (see :func:`_serialize`
+    and, with ``marks``, :func:`_serialize_marked`)."""
     if page.tree.docinfo.doctype:
         out.append(page.tree.docinfo.doctype + "\n")
     root = page.tree.getroot()
@@ -196,7 +239,10 @@ def serialize_page(page: ParsedPage) -> bytes:
     for node in reversed(before):  # only comments and processing instructions can be the root's siblings
         out.append(_leaf(node))
         out.append("\n")
-    _serialize(root, out)
+    if marks is None:
+        _serialize(root, out)
+    else:
+        _serialize_marked(root, out, marks)
     node = root.getnext()
     while node is not None:
         out.append("\n")
@@ -204,9 +250,12 @@ def serialize_page(page: ParsedPage) -> bytes:
         node = node.getnext()
     if page.trailing_newline:
         out.append("\n")
-    text = "".join(out)
+
+
+def encode_page(text: str, encoding: str) -> bytes:
+    """A page's text in its encoding, what the encoding cannot hold as character references."""
     try:
-        return text.encode(page.encoding, errors="xmlcharrefreplace")
+        return text.encode(encoding, errors="xmlcharrefreplace")
     except LookupError:
         return text.encode("utf-8")
 
@@ -257,6 +306,220 @@ def _serialize(root: Any, out: list[str]) -> None:
         tail = node.tail
         if tail and open_tags:
             append(tail if open_tags[-1] in RAW_TEXT else _escape_text(tail))
+
+
+BEFORE_START, AFTER_START, AFTER_TEXT, BEFORE_END, BEFORE_TAIL, AFTER_TAIL = range(6)  # the points of a node
+Point = tuple[Any, int]  # a node and one of its points
+
+
+@dataclass
+class StartHole:
+    """An element's start tag in a :class:`PagePlan`: a build may change the element's attributes."""
+
+    element: Any
+    static: str = ""  # the source's own start tag (filled in by _serialize_marked)
+
+
+@dataclass
+class _Marks:
+    """What :func:`_serialize_marked` looks out for, and where in its output it found it."""
+
+    holes: dict[Any, StartHole]  # elements whose start tag is a StartHole
+    points: dict[Any, list[int]] = field(default_factory=dict)  # nodes whose points to record
+    contents: dict[Any, Any] = field(default_factory=dict)  # elements whose content to leave out, by region key
+    hole_at: list[int] = field(default_factory=list)
+    content_at: list[tuple[int, Any, str]] = field(default_factory=list)  # (position, element, its start tag)
+
+
+def _serialize_marked(root: Any, out: list[Any], marks: _Marks) -> None:
+    """:func:`_serialize`, with what ``marks`` asks for: each StartHole (its ``static`` filled in) in
+    place of its element's start tag, at the positions in ``out`` added to ``hole_at``; the content of
+    each element of ``contents`` and its start tag left out, its position added to ``content_at``; and the
+    positions of the six points (BEFORE_START … AFTER_TAIL) of each node of ``points`` added to its list (a
+    comment's AFTER_START, AFTER_TEXT and BEFORE_END are its BEFORE_START; -1 for those of an element of
+    ``contents``)."""
+    append = out.append
+    holes, points, contents = marks.holes, marks.points, marks.contents
+    special = holes.keys() | points.keys() | contents.keys()
+    open_tags: list[str] = []
+    walk = etree.iterwalk(root, events=_EVENTS)
+    for event, node in walk:
+        if event == "start":
+            tag = node.tag
+            items = node.items()
+            start = _start_tag(tag, items) if items else f"<{tag}>"
+            open_tags.append(tag)
+            if node not in special:
+                append(start)
+                text = node.text
+                if text:
+                    append(text if tag in RAW_TEXT else _escape_text(text))
+                continue
+            mark = points.get(node)
+            if mark is not None:
+                mark.append(len(out))
+            if node in contents:  # (its start tag goes with its content, into the region)
+                marks.content_at.append((len(out), node, start))
+                walk.skip_subtree()  # (straight to its end event)
+                if mark is not None:
+                    mark.extend((-1, -1))  # (nor AFTER_TEXT nor BEFORE_END: a region there would overlap, see plan_page)
+                continue
+            hole = holes.get(node)
+            if hole is not None:
+                hole.static = start
+                marks.hole_at.append(len(out))
+                append(hole)
+            else:
+                append(start)
+            if mark is not None:
+                mark.append(len(out))
+            text = node.text
+            if text:
+                append(text if tag in RAW_TEXT else _escape_text(text))
+            if mark is not None:
+                mark.append(len(out))
+            continue
+        mark = points.get(node) if node in special else None
+        if event == "end":
+            tag = open_tags.pop()
+            if mark is not None:
+                mark.append(-1 if node in contents else len(out))
+            if tag not in VOID or node.text or len(node):
+                append(f"</{tag}>")
+        else:
+            if mark is not None:
+                mark.extend((len(out),) * 4)
+            append(_leaf(node))
+        if mark is not None:
+            mark.append(len(out))
+        tail = node.tail
+        if tail and open_tags:
+            append(tail if open_tags[-1] in RAW_TEXT else _escape_text(tail))
+        if mark is not None:
+            mark.append(len(out))
+
+
+@dataclass
+class Region:
+    """A stretch of a :class:`PagePlan` a build may replace. ``pieces`` are the source's own
+    serialisation (str | StartHole). For an element's start tag and content (``content``, ``start``),
+    the region's source is the start tag as this build has it and the pieces of the content, made
+    when first asked for."""
+
+    key: Any
+    pieces: list[Any] | None
+    content: Any = None  # the element whose start tag and content the region is
+    start: str = ""  # its start tag in the source
+    holes: dict[Any, StartHole] | None = None  # the page's (for the content's pieces)
+
+    def source(self, starts: dict[Any, str]) -> str:
+        """The source's serialisation, with the start tags a build changed (``starts``)."""
+        pieces = self.pieces
+        if pieces is None:
+            pieces = self.pieces = _content_pieces(self.content, self.holes or {})
+        if len(pieces) == 1 and pieces[0].__class__ is str:
+            text = pieces[0]
+        else:
+            text = "".join(p if p.__class__ is str else starts.get(p.element) or p.static for p in pieces)
+        if self.content is None:
+            return text
+        return (starts.get(self.content) or self.start) + text
+
+
+def _content_pieces(element: Any, holes: dict[Any, StartHole]) -> list[Any]:
+    """An element's content (its text and children with their tails), serialised with StartHoles."""
+    out: list[Any] = []
+    marks = _Marks(holes)
+    _serialize_marked(element, out, marks)
+    hole_at = [at for at in marks.hole_at if at]  # (not the element's own start tag)
+    end = len(out) - 1 if out[-1] == f"</{element.tag}>" else len(out)  # (a void element has none when empty)
+    return _Cutter(out, hole_at).pieces(1, end)
+
+
+@dataclass
+class PagePlan:
+    """A page serialised once, with holes where what a build writes can differ from the source.
+
+    ``parts`` is the page's text, with "" for each region (``regions`` are (index in parts,
+    region) in document order) and the source's own start tags; ``start_at`` says where
+    those are. Every language fills the regions, replaces the start tags it changes, and
+    joins: nothing is changed in the tree, so nothing is put back.
+    """
+
+    parts: list[str]
+    regions: list[tuple[int, Region]]
+    start_at: dict[Any, int]  # where the start tags not inside a region are, by element
+    encoding: str
+    start_holes: dict[Any, StartHole]
+
+
+def plan_page(
+    page: ParsedPage, starts: list[Any], regions: list[tuple[Any, Point, Point]], contents: dict[Any, Any]
+) -> PagePlan | None:
+    """The page serialised with a :class:`StartHole` for each element of ``starts``, a :class:`Region`
+    for each (key, from, to) of ``regions`` and for the start tag and content of each element of
+    ``contents`` (its key, by element; the content is not serialised until a build asks); None when
+    regions overlap."""
+    marks = _Marks({element: StartHole(element) for element in starts}, contents=contents)
+    for _, (first, _), (last, _) in regions:
+        marks.points[first] = []
+        marks.points[last] = []
+    out: list[Any] = []
+    _serialize_document(page, out, marks)
+    points = marks.points
+    if any(len(found) != 6 for found in points.values()):
+        return None  # (a node inside content left out: its region would overlap that content)
+    spans = [(points[first][begin], points[last][end], key, None) for key, (first, begin), (last, end) in regions]
+    spans += [(at, at, contents[element], (element, start)) for at, element, start in marks.content_at]
+    spans.sort(key=lambda span: span[:2])
+    plan = PagePlan([], [], {}, page.encoding, marks.holes)
+    cut = _Cutter(out, marks.hole_at)
+    position = 0
+    after_content = False  # (content left out at ``position``: a region starting there would hold it)
+    for begin, end, key, content in spans:
+        if begin < position or end < begin or (after_content and begin == position):
+            return None  # (overlapping regions; -1: a point inside content left out)
+        _add_pieces(plan, cut.pieces(position, begin))
+        region = Region(key, cut.pieces(begin, end)) if content is None else Region(key, None, *content, marks.holes)
+        plan.regions.append((len(plan.parts), region))
+        plan.parts.append("")
+        position = end
+        after_content = content is not None
+    _add_pieces(plan, cut.pieces(position, len(out)))
+    return plan
+
+
+def _add_pieces(plan: PagePlan, pieces: list[Any]) -> None:
+    parts = plan.parts
+    for piece in pieces:
+        if piece.__class__ is not str:
+            plan.start_at[piece.element] = len(parts)
+            piece = piece.static
+        parts.append(piece)
+
+
+class _Cutter:
+    """Cuts a serialisation with StartHoles at known positions into strings and holes (joined in C)."""
+
+    def __init__(self, out: list[Any], hole_at: list[int]) -> None:
+        self.out = out
+        self.hole_at = hole_at
+        self.next = 0  # the first hole not cut yet
+
+    def pieces(self, begin: int, end: int) -> list[Any]:
+        """out[begin:end] (after every earlier cut), consecutive strings joined into one."""
+        out, hole_at = self.out, self.hole_at
+        result: list[Any] = []
+        while self.next < len(hole_at) and hole_at[self.next] < end:
+            at = hole_at[self.next]
+            self.next += 1
+            if at > begin:
+                result.append("".join(out[begin:at]))
+            result.append(out[at])
+            begin = at + 1
+        if begin < end or not result:
+            result.append("".join(out[begin:end]))
+        return result
 
 
 def _start_tag(tag: str, items: list[tuple[str, str]]) -> str:
@@ -393,7 +656,7 @@ class _Walker:
 
     def state_of(self, element: Any, parent: _State, keys: list[str] | None = None) -> _State:
         """The state of `element`; `keys` are its attribute names when the caller has them already."""
-        if element not in self.included and element not in self.excluded:
+        if not self.selective or (element not in self.included and element not in self.excluded):
             # Most elements: no attribute that could change the state (states are never modified once made).
             names = _STATE_ATTRIBUTES.intersection(element.keys() if keys is None else keys)
             if not names or (names == _CLASS_ONLY and "notranslate" not in element.get("class")):
@@ -438,10 +701,11 @@ class _Walker:
         The blocks being walked wait on an explicit stack, not Python's (which stops
         near 1,000 levels; a page may nest 2,048), and without a generator per block.
         A frame is [block, state, children, next child to look at, start of the
-        current run of inline children, whether a translate:off switch is in force].
+        current run of inline children, whether a translate:off switch is in force];
+        a block without children needs none (see _enter_block).
         """
         stack: list[list[Any]] = []
-        self._enter_block(element, parent_state, stack)
+        self._enter_block(element, element.tag, parent_state, stack)
         while stack:
             frame = stack[-1]
             block, state, children, index, start, switched_off = frame
@@ -459,28 +723,41 @@ class _Walker:
                 if index - 1 > start or (lead and not lead.isspace()):
                     self.run(block, children, start, index - 1, state, switched_off)
                 start = index
-                if tag.__class__ is str:
+                if tag.__class__ is not str:
+                    switched_off = _is_switch_comment(child) == "off"
+                    continue
+                if switched_off:
+                    child_state = _State(False, state.language_ok, state.included, state.excluded, state.notes)
+                else:
+                    child_state = state
+                depth = len(stack)
+                self._enter_block(child, tag, child_state, stack)
+                if len(stack) > depth:  # the block has a frame: walk it before the rest of this one
+                    frame[3:] = index, start, switched_off
                     break
-                switched_off = _is_switch_comment(child) == "off"
             else:  # no block child left: the last run, and this block is done
                 lead = block.text if start == 0 else children[start - 1].tail
                 if len(children) > start or (lead and not lead.isspace()):
                     self.run(block, children, start, len(children), state, switched_off)
                 stack.pop()
-                continue
-            frame[3:] = index, start, switched_off
-            if switched_off:
-                state = _State(False, state.language_ok, state.included, state.excluded, state.notes)
-            self._enter_block(child, state, stack)
 
-    def _enter_block(self, element: Any, parent_state: _State, stack: list[list[Any]]) -> None:
-        """Start a block: its attribute units, and a frame to walk its children unless they are never translated."""
+    def _enter_block(self, element: Any, tag: Any, parent_state: _State, stack: list[list[Any]]) -> None:
+        """Start a block (``tag`` is its tag): its attribute units, and a frame to walk its children
+        unless they are never translated."""
         keys = element.keys()  # (no attributes: neither state_of nor attribute_units has anything to do)
         state = self.state_of(element, parent_state, keys) if keys or self.selective else parent_state
         if keys and state.active:
             self.attribute_units(element, state, keys)
-        if element.tag not in UNTRANSLATABLE:
+        if tag in UNTRANSLATABLE:
+            return
+        if len(element):
             stack.append([element, state, list(element), 0, 0, False])
+            return
+        # A block without children (most list items, headings, head elements): what walk() and run()
+        # do with its frame and its one text, without them (no inline node: no attribute is pending).
+        text = element.text
+        if text and state.active and not text.isspace():
+            self._add_plain_unit(element, None, 0, 0, text, state)
 
     def run(self, container: Any, children: list[Any], start: int, end: int, state: _State, switched_off: bool) -> None:
         """Turn children[start:end] (and the text before them) into a text unit.
@@ -495,7 +772,9 @@ class _Walker:
             tokens.append(("text", lead_text))
         for child in children[start:end]:
             self.tokenize(child, state, tokens)
-        attributes, self.pending_attributes = self.pending_attributes, []
+        attributes = self.pending_attributes
+        if attributes:  # (most runs have none)
+            self.pending_attributes = []
         if state.active and not switched_off:
             self.add_text_unit(container, before, start, end, tokens, state)
         for element, element_state in attributes:
@@ -539,7 +818,7 @@ class _Walker:
             return None
         keys = node.keys()  # (no attributes: neither state_of nor attribute_units has anything to do)
         node_state = self.state_of(node, state, keys) if keys or self.selective else state
-        if keys and node_state.active:
+        if keys and node_state.active and not _UNIT_ATTRIBUTES.isdisjoint(keys):  # (see attribute_units)
             self.pending_attributes.append((node, node_state))
         text = node.text
         if self.is_opaque(node, tag, text, node_state):
@@ -560,6 +839,39 @@ class _Walker:
     def add_text_unit(
         self, container: Any, before: Any, start: int, end: int, tokens: list[Token], state: _State
     ) -> None:
+        if len(tokens) == 1 and tokens[0][0] == "text":
+            self._add_plain_unit(container, before, start, end, tokens[0][1], state)
+        else:
+            self._add_unit(container, before, start, end, tokens, state)
+
+    def _add_plain_unit(self, container: Any, before: Any, start: int, end: int, text: str, state: _State) -> None:
+        """What :meth:`_add_unit` does for a run of one text (most headings, list items, captions):
+        no markup to trim, unwrap, flatten or number."""
+        value = text.strip(" \t\n\r\f")
+        if not value or not LETTER_OR_DIGIT.search(value):
+            return
+        line = _line_of(container, before)
+        lead: list[Token] = []
+        trail: list[Token] = []
+        if len(value) < len(text):
+            head = len(text) - len(text.lstrip(" \t\n\r\f"))
+            if head:
+                lead.append(("text", text[:head]))
+                line += text.count("\n", 0, head)
+            if head + len(value) < len(text):
+                trail.append(("text", text[head + len(value) :]))
+        options = self.options
+        spans = [] if options.segmentation == "paragraph" else _spans(value, options.language)
+        if len(spans) > 1:
+            segments, gaps = _split_text(value, spans, line)
+        else:
+            segments, gaps = [SegmentSlice([("text", value)], {}, normalize_spaces(value).strip(" "), line)], []
+        self.units.append(TextUnit(container, start, end, _kind(container), state.notes, lead, segments, gaps, trail))
+
+    def _add_unit(
+        self, container: Any, before: Any, start: int, end: int, tokens: list[Token], state: _State
+    ) -> None:
+        """Trim, unwrap and split a run's tokens into a text unit, if they hold a word or number."""
         line = _line_of(container, before)
         lead, body, trail = _trim(tokens)
         while _is_wrapped(body):
@@ -704,21 +1016,12 @@ def _split(
     """
     if options.segmentation == "paragraph":
         return [_segment(body, line, flat)], []
-    spans = _depth_zero(sentence_spans(flat, options.language), flat)
+    spans = _spans(flat, options.language)
     if len(spans) <= 1:
         return [_segment(body, line, flat)], []
     if len(body) == 1 and body[0][0] == "text":
         return _split_text(flat, spans, line)
-    segments = []
-    gaps = []
-    current_line = line
-    for index, (before, tokens, text) in enumerate(_cut(body, starts, flat, spans)):
-        if index:
-            gaps.append(before)
-        current_line += before.count("\n")
-        segments.append(_segment(tokens, current_line, text))
-        current_line += text.count("\n")
-    return segments, gaps
+    return _cut(body, starts, flat, spans, line)
 
 
 def _split_text(text: str, spans: list[tuple[int, int]], line: int) -> tuple[list[SegmentSlice], list[str]]:
@@ -745,18 +1048,23 @@ def _flatten(tokens: list[Token]) -> tuple[str, list[int]]:
     """One string for the sentence splitter, and where each token starts in it."""
     if len(tokens) == 1 and tokens[0][0] == "text":
         return tokens[0][1], [0]  # most bodies: plain text
-    chars: list[str] = []
-    starts: list[int] = []
-    length = 0
-    for kind, value in tokens:
-        starts.append(length)
-        piece = value if kind == "text" else _MARKERS[kind]
-        chars.append(piece)
-        length += len(piece)
-    return "".join(chars), starts
+    pieces = [value if kind == "text" else _MARKERS[kind] for kind, value in tokens]
+    starts = list(accumulate(map(len, pieces), initial=0))  # (loops in C)
+    starts.pop()  # (the total length)
+    return "".join(pieces), starts
 
 
 _MARKERS = {"open": OPEN, "close": CLOSE, "atom": ATOMIC}
+
+
+@lru_cache(maxsize=512)
+def _spans(flat: str, language: str) -> tuple[tuple[int, int], ...]:
+    """The sentences of a flattened body (see :func:`_flatten`), remembered for the last 512 bodies.
+
+    Navigation, footers and footnotes repeat from page to page. The cache is bounded (memory
+    stays flat however many pages a run reads) and holds no node: ``flat`` is a string.
+    """
+    return tuple(_depth_zero(sentence_spans(flat, language), flat))
 
 
 def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]]:
@@ -773,31 +1081,41 @@ def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]
 
 
 def _cut(
-    body: list[Token], starts: list[int], flat: str, spans: list[tuple[int, int]]
-) -> list[tuple[str, list[Token], str]]:
-    """Token slices for each span, with the white space before it and the span's text.
+    body: list[Token], starts: list[int], flat: str, spans: Sequence[tuple[int, int]], line: int
+) -> tuple[list[SegmentSlice], list[str]]:
+    """The segment of each span (its tokens numbered, see :func:`_segment`) and the white space between.
 
     One forward pass over the tokens: a span's tokens are those that overlap it
-    (text tokens clipped to it). The gap before a span is white space, all of it
-    text (sentence_spans' gaps are), so it is the flat string's slice; a gap that
-    held a marker would be the text of the tokens it overlaps.
+    (text tokens clipped to it); a span inside one text token is a plain segment.
+    The gap before a span is white space, all of it text (sentence_spans' gaps are),
+    so it is the flat string's slice; a gap that held a marker would be the text of
+    the tokens it overlaps. ``line`` is where the body starts.
     """
     bounds = [*starts, len(flat)]
-    result: list[tuple[str, list[Token], str]] = []
+    segments: list[SegmentSlice] = []
+    gaps: list[str] = []
     index = 0  # first token that ends after the current span's start
     previous_end = 0
     for start, end in spans:
-        gap = flat[previous_end:start] if result else ""
-        if _MARKER_CHARS.search(gap):
-            first = index
-            while bounds[first + 1] <= previous_end:
-                first += 1
-            gap = _flat_text(_overlapping(body, bounds, first, previous_end, start))
+        if segments:
+            gap = flat[previous_end:start]
+            if not gap.isspace() and _MARKER_CHARS.search(gap):  # (markers are not white space)
+                first = index
+                while bounds[first + 1] <= previous_end:
+                    first += 1
+                gap = _flat_text(_overlapping(body, bounds, first, previous_end, start))
+            gaps.append(gap)
+            line += gap.count("\n")
         while bounds[index + 1] <= start:
             index += 1
-        result.append((gap, _overlapping(body, bounds, index, start, end), flat[start:end]))
+        text = flat[start:end]
+        if end <= bounds[index + 1] and start < end and body[index][0] == "text":  # (most spans: one text's slice)
+            segments.append(SegmentSlice([("text", text)], {}, normalize_spaces(text).strip(" "), line))
+        else:
+            segments.append(_segment(_overlapping(body, bounds, index, start, end), line, text))
+        line += text.count("\n")
         previous_end = end
-    return result
+    return segments, gaps
 
 
 def _overlapping(body: list[Token], bounds: list[int], first: int, start: int, end: int) -> list[Token]:
@@ -833,30 +1151,40 @@ def _segment(tokens: list[Token], line: int, flat: str) -> SegmentSlice:
     if len(tokens) == 1 and tokens[0][0] == "text":  # most segments: plain text
         return SegmentSlice(tokens, {}, normalize_spaces(tokens[0][1]).strip(" "), line)
     placeholders: dict[int, Placeholder] = {}
-    numbers: dict[int, Placeholder] = {}
+    labels: dict[Any, str] = {}  # each node's placeholder name and number ("b1"), by node
     parts: list[str] = []
     literal = _literal_numbers(tokens) if "<" in flat else ()
     number = 0
+    previous = ""  # the kind of the token before
+    touching = False  # whether two texts touch (never from the walker: a node lies between)
     for kind, value in tokens:
         if kind == "text":
-            parts.append(normalize_spaces(value))
+            if previous == "text":
+                touching = True
+            parts.append(value)
+            previous = kind
             continue
-        placeholder = numbers.get(id(value))
-        if placeholder is None:
+        previous = kind
+        label = labels.get(value)  # (an lxml node is its own key: one proxy per node while referenced)
+        if label is None:
             number += 1
             while number in literal:
                 number += 1
             tag = value.tag
-            name = tag if isinstance(tag, str) else _node_name(value)
-            placeholder = numbers[id(value)] = placeholders[number] = new_placeholder(number, name, kind != "atom", value)
+            name = tag if tag.__class__ is str else _node_name(value)
+            placeholders[number] = new_placeholder(number, name, kind != "atom", value)
+            label = labels[value] = f"{name}{number}"
         # Placeholder.open_text, close_text and atomic_text, without the property calls:
         if kind == "open":
-            parts.append(f"<{placeholder.name}{placeholder.number}>")
+            parts.append(f"<{label}>")
         elif kind == "close":
-            parts.append(f"</{placeholder.name}{placeholder.number}>")
+            parts.append(f"</{label}>")
         else:
-            parts.append(f"<{placeholder.name}{placeholder.number}/>")
-    return SegmentSlice(tokens, placeholders, "".join(parts).strip(" "), line)
+            parts.append(f"<{label}/>")
+    # Each text normalised on its own; placeholders hold no white space, so unless two texts touch
+    # no run of white space spans two parts, and one normalisation of the whole does the same.
+    msgid = "".join(map(normalize_spaces, parts)) if touching else normalize_spaces("".join(parts))
+    return SegmentSlice(tokens, placeholders, msgid.strip(" "), line)
 
 
 def _literal_numbers(tokens: list[Token]) -> set[int]:
@@ -875,6 +1203,10 @@ def _node_name(node: Any) -> str:
 
 
 def _selected(tree: Any, selectors: tuple[str, ...]) -> frozenset[Any]:
+    if not selectors:
+        return frozenset()
+    from lxml.cssselect import CSSSelector  # (imported only by projects with include/exclude: 4 ms)
+
     found: set[Any] = set()
     for selector in selectors:
         found.update(CSSSelector(selector, translator="html")(tree))
@@ -906,12 +1238,14 @@ class WalkedPage:
     itself. Otherwise each use but the last gets its own copy of the tree (made
     in C by libxml2, doctype and the root's sibling comments included, before
     any use changed the tree) with the units moved over to it, node for node;
-    the last use gets the walked page itself.
+    the last use gets the walked page itself. A use built by concatenation (see
+    ``build._RenderPlan``, kept in ``plan``) changes nothing and only counts itself.
     """
 
     page: ParsedPage
     units: list[Unit]
     uses: int
+    plan: Any = None  # the build's render plan, made at the first use that wants one (False: none fits)
 
     def next_use(self, undo: TreeUndo | None = None) -> tuple[ParsedPage, list[Unit]]:
         """A page to change, and its units (the walked ones when ``undo`` will put the tree back)."""
@@ -1269,3 +1603,160 @@ def _splice(unit: TextUnit, nodes: list[Any]) -> None:
         container[start - 1].tail = lead or None
     if elements:
         container[start:start] = elements  # one slice insert: each insert() would walk to its position
+
+
+# --------------------------------------------------------------------------- reassembly by concatenation
+
+
+class SourceMarkup:
+    """The serialisation of the page's source nodes that translations copy (start tags, atoms), made
+    once for all its languages. ``starts`` (per language) are the start tags a build changed."""
+
+    def __init__(self, holes: dict[Any, StartHole]) -> None:
+        self.holes = holes  # the page's StartHoles, by element (see plan_page)
+        self.start_tags: dict[Any, str] = {}
+        self.atoms: dict[Any, Any] = {}  # everything after an atom's start tag: str, or a Region with StartHoles
+        self.fixed_atoms: dict[Any, str] = {}  # the whole atom, when no build changes it
+
+    def start(self, element: Any, starts: dict[Any, str]) -> str:
+        tag = starts.get(element)
+        if tag is None:
+            tag = self.start_tags.get(element)
+            if tag is None:
+                items = element.items()
+                tag = self.start_tags[element] = _start_tag(element.tag, items) if items else f"<{element.tag}>"
+        return tag
+
+    def atom(self, node: Any, starts: dict[Any, str]) -> str:
+        """What ``_copy(node)`` serialises to: the node, its attributes as this build set them."""
+        text = self.fixed_atoms.get(node)
+        if text is not None:
+            return text
+        rest = self._rest(node)
+        if node.tag.__class__ is not str:
+            text = rest
+        elif rest.__class__ is not str:
+            return self.start(node, starts) + rest.source(starts)
+        elif node in self.holes:
+            return self.start(node, starts) + rest
+        else:
+            text = self.start(node, starts) + rest
+        self.fixed_atoms[node] = text  # (no build changes it)
+        return text
+
+    def _rest(self, node: Any) -> Any:
+        """A node's serialisation after its start tag (a comment or PI: all of it). Its own attributes
+        are the only ones a build changes in an atom (no unit is inside one, see _Walker.tokenize):
+        StartHoles inside are kept anyway, in a Region."""
+        rest = self.atoms.get(node)
+        if rest is not None:
+            return rest
+        tag, text = node.tag, node.text
+        if tag.__class__ is not str:
+            rest = _leaf(node)
+        elif not len(node):  # (most atoms: one look at the element, no walk)
+            inside = (text if tag in RAW_TEXT else _escape_text(text)) if text else ""
+            rest = inside + f"</{tag}>" if tag not in VOID or text else inside
+        elif not any(d in self.holes for d in node.iterdescendants()):
+            out: list[Any] = []
+            _serialize(node, out)
+            rest = "".join(out[1:])
+        else:
+            out = []
+            marks = _Marks(self.holes)
+            _serialize_marked(node, out, marks)
+            pieces = _Cutter(out, [at for at in marks.hole_at if at]).pieces(1, len(out))
+            rest = pieces[0] if len(pieces) == 1 and pieces[0].__class__ is str else Region(None, pieces)
+        self.atoms[node] = rest
+        return rest
+
+
+def render_unit(unit: TextUnit, translated: list[Any], starts: dict[Any, str], markup: SourceMarkup) -> str:
+    """What the unit's run serialises to once :func:`apply_translations` spliced ``translated`` in
+    (one answer of ``translate`` per segment, at least one of them pieces)."""
+    out: list[str] = []
+    if unit.lead:
+        _render_tokens(unit.lead, out, starts, markup)
+    gaps = unit.gaps
+    for index, segment in enumerate(unit.segments):
+        if index:
+            out.append(_escape_text(gaps[index - 1]))
+        pieces = translated[index]
+        if not isinstance(pieces, tuple):
+            _render_tokens(segment.tokens, out, starts, markup)
+        elif len(pieces) == 1 and pieces[0].__class__ is str:  # (most: text only)
+            out.append(_escape_text(_shown(pieces[0])))
+        else:
+            _render_pieces(pieces, out, starts, markup)
+    if unit.trail:
+        _render_tokens(unit.trail, out, starts, markup)
+    return "".join(out)
+
+
+def _shown(text: str) -> str:
+    """What _materialize_pieces puts in the tree for a translation's text (before lxml escapes it)."""
+    return text if text.isprintable() else _clean(text)  # (_clean's own first test, without a call)
+
+
+def _render_tokens(tokens: list[Token], out: list[str], starts: dict[Any, str], markup: SourceMarkup) -> None:
+    """:func:`_materialize_tokens`, serialised."""
+    opened: list[tuple[str, int]] = []  # tag and position in out of each open element
+    for kind, value in tokens:
+        if kind == "text":
+            out.append(_escape_text(value))
+        elif kind == "atom":
+            out.append(markup.atom(value, starts))
+        elif kind == "open":
+            out.append(markup.start(value, starts))
+            opened.append((value.tag, len(out)))
+        else:
+            _close(opened.pop(), out)
+
+
+def _close(element: tuple[str, int], out: list[str]) -> None:
+    """The end tag, which a void element has only when it has content (see :func:`_serialize`)."""
+    tag, position = element
+    if tag not in VOID or any(out[position:]):
+        out.append(f"</{tag}>")
+
+
+def _render_pieces(pieces: tuple[Piece, ...], out: list[str], starts: dict[Any, str], markup: SourceMarkup) -> None:
+    """:func:`_materialize_pieces`, serialised: text is cleaned and escaped, markup only from the source."""
+    for piece in pieces:
+        if piece.__class__ is str:
+            out.append(_escape_text(piece if piece.isprintable() else _clean(piece)))  # (_shown, inlined)
+        elif piece.__class__ is Atomic:
+            out.append(markup.atom(piece.placeholder.node, starts))
+        elif len(piece.children) == 1 and piece.children[0].__class__ is str:  # (most: <b1>text</b1>)
+            node = piece.placeholder.node
+            text = _escape_text(_clean(piece.children[0]))
+            tag = node.tag
+            out.append(markup.start(node, starts))
+            out.append(text)
+            if tag not in VOID or text:
+                out.append(f"</{tag}>")
+        else:
+            _render_nested(piece, out, starts, markup)
+
+
+def _render_nested(paired: Paired, out: list[str], starts: dict[Any, str], markup: SourceMarkup) -> None:
+    """A paired placeholder and what it holds (a loop, not recursion: placeholders may nest as deep
+    as the page's elements)."""
+    stack = [iter((paired,))]
+    opened: list[tuple[str, int]] = []
+    while stack:
+        for piece in stack[-1]:
+            if piece.__class__ is str:
+                out.append(_escape_text(_shown(piece)))
+            elif piece.__class__ is Atomic:
+                out.append(markup.atom(piece.placeholder.node, starts))
+            else:
+                node = piece.placeholder.node
+                out.append(markup.start(node, starts))
+                opened.append((node.tag, len(out)))
+                stack.append(iter(piece.children))
+                break
+        else:
+            stack.pop()
+            if opened:
+                _close(opened.pop(), out)

@@ -178,7 +178,11 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
         spans.append((start, gap_start))
         start = gap_end
     spans.append((start, end))
-    return _merge_without_words(text, spans)
+    # Each span after a gap holds the letter or digit that let it start (see _sentence_gaps):
+    # only the first may have no word.
+    if _HAS_ALNUM.search(text, spans[0][0], spans[0][1]) is None:
+        return _merge_without_words(text, spans)
+    return spans
 
 
 def _content_bounds(text: str) -> tuple[int, int]:
