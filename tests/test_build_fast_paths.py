@@ -29,7 +29,7 @@ from transkit.source.html import (
     VOID,
     XML_NAMESPACE,
     WalkOptions,
-    _clean,
+    clean_text,
     _nested,
     _shallow,
     balance_bidi,
@@ -169,7 +169,7 @@ def test_token_parse_agrees_with_the_reference(text: str, placeholders: dict[int
     assert _outcome(lambda t, p: _parse_tokens(t, p, literals), text, placeholders) == exact
 
 
-# ---------------------------------------------------------------- _clean
+# ---------------------------------------------------------------- clean_text
 
 
 def _clean_exact(text: str) -> str:
@@ -188,7 +188,7 @@ def test_clean_skips_only_characters_it_would_keep() -> None:
 @given(text=st.text(alphabet=st.sampled_from(list("ab \n\r\t\x00\x07\x85\xa0\u2028\u202a\u202c\u202e\u2066\u2069\ufffe")
                                                    + ["\ud800"]), max_size=20))
 def test_clean_agrees_with_the_full_clean(text: str) -> None:
-    assert _clean(text) == _clean_exact(text)
+    assert clean_text(text) == _clean_exact(text)
 
 
 # ---------------------------------------------------------------- serializer

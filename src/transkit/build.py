@@ -35,16 +35,16 @@ from .source.html import (
     Unit,
     WalkedPage,
     WalkOptions,
-    _clean,
-    _escape_text,
-    _shown,
-    _start_tag,
     apply_translations,
+    clean_text,
     encode_page,
+    escape_text,
     parse_page,
     plan_page,
     render_unit,
     serialize_page,
+    shown_text,
+    start_tag,
     walk_units,
 )
 from .source.inline import Paired, Piece, Placeholder, literal_lookalikes, parse_translation
@@ -311,10 +311,10 @@ class _RenderPlan:
         later one alone; or, when there are none, the end of the head."""
         children = list(head)
         if not self.has_alternates:
-            self.link_tail = _escape_text(children[-1].tail or "") if children else ""
+            self.link_tail = escape_text(children[-1].tail or "") if children else ""
             return [(("links", ""), (head, BEFORE_END), (head, BEFORE_END))]
         old = [i for i, e in enumerate(children) if isinstance(e.tag, str) and _is_alternate_language_link(e)]
-        self.link_tail = _escape_text(children[old[0]].tail or "")
+        self.link_tail = escape_text(children[old[0]].tail or "")
         last = 0
         while last + 1 < len(old) and old[last + 1] == old[last] + 1:
             last += 1
@@ -343,9 +343,9 @@ class _RenderPlan:
             pieces = translator(unit.msgid, {})
             if isinstance(pieces, tuple):
                 value = "".join(p for p in pieces if isinstance(p, str))
-                changes.setdefault(unit.element, {})[unit.attribute] = _clean(value)
+                changes.setdefault(unit.element, {})[unit.attribute] = clean_text(value)
         # (Only attributes change a start tag inside a run: fallback containers and the root are never in one.)
-        starts = {element: _start_tag(element.tag, _changed(element.items(), values)) for element, values in changes.items()}
+        starts = {element: start_tag(element.tag, _changed(element.items(), values)) for element, values in changes.items()}
         rendered: list[str | None] = [None] * len(self.texts)
         untouched: list[int] = []
         self._translate(self.text_only, translator, starts, rendered, untouched)
@@ -363,7 +363,7 @@ class _RenderPlan:
             root["dir"] = "ltr"
         for element, values in late.items():
             values = {**changes[element], **values} if element in changes else values
-            starts[element] = _start_tag(element.tag, _changed(element.items(), values))
+            starts[element] = start_tag(element.tag, _changed(element.items(), values))
         page = self.page
         parts = page.parts.copy()
         start_at = page.start_at
@@ -405,7 +405,7 @@ class _RenderPlan:
             if plain is not None:  # (most units: text around the segments, each translated to text only)
                 text = _plain(answers, plain, texts[index].gaps)
                 if text is not None:
-                    rendered[index] = _escape_text(text)  # (escaping is character by character: once for all)
+                    rendered[index] = escape_text(text)  # (escaping is character by character: once for all)
                     continue
             if any(isinstance(a, tuple) for a in answers):
                 rendered[index] = render_unit(texts[index], answers, starts, markup)
@@ -415,7 +415,7 @@ class _RenderPlan:
     def _links_text(self, alternates: Any) -> str:
         """The new alternate links, each with the text after it (the same for every language of a page)."""
         if alternates != self.links:
-            self.links_text = "".join(_start_tag("link", _link_items(*pair)) + self.link_tail for pair in alternates)
+            self.links_text = "".join(start_tag("link", _link_items(*pair)) + self.link_tail for pair in alternates)
             self.links = alternates
         return self.links_text
 
@@ -436,7 +436,7 @@ def _plain(answers: list[Any], edges: tuple[str, str], gaps: list[str]) -> str |
         answer = answers[0]
         if answer.__class__ is not tuple or len(answer) != 1 or answer[0].__class__ is not str:
             return None
-        text = _shown(answer[0])
+        text = shown_text(answer[0])
         return lead + text + trail if lead or trail else text
     texts = [lead]
     for index, answer in enumerate(answers):
@@ -444,7 +444,7 @@ def _plain(answers: list[Any], edges: tuple[str, str], gaps: list[str]) -> str |
             return None
         if index:
             texts.append(gaps[index - 1])
-        texts.append(_shown(answer[0]))
+        texts.append(shown_text(answer[0]))
     texts.append(trail)
     return "".join(texts)
 
@@ -493,7 +493,7 @@ def _run_points(unit: TextUnit) -> tuple[Point, Point]:
 
 def _kept_tails(links: Any) -> str:
     """The text after removed links that _remove_keeping_tail keeps (escaped: the head is not raw text)."""
-    return "".join(_escape_text(e.tail) for e in links if e.tail and e.tail.strip())
+    return "".join(escape_text(e.tail) for e in links if e.tail and e.tail.strip())
 
 
 def _changed(items: list[tuple[str, str]], values: dict[str, str]) -> list[tuple[str, str]]:

@@ -291,11 +291,11 @@ def _serialize(root: Any, out: list[str]) -> None:
         if event == "start":
             tag = node.tag
             items = node.items()
-            append(_start_tag(tag, items) if items else f"<{tag}>")
+            append(start_tag(tag, items) if items else f"<{tag}>")
             open_tags.append(tag)
             text = node.text
             if text:
-                append(text if tag in RAW_TEXT else _escape_text(text))
+                append(text if tag in RAW_TEXT else escape_text(text))
             continue
         if event == "end":
             tag = open_tags.pop()
@@ -305,7 +305,7 @@ def _serialize(root: Any, out: list[str]) -> None:
             append(_leaf(node))
         tail = node.tail
         if tail and open_tags:
-            append(tail if open_tags[-1] in RAW_TEXT else _escape_text(tail))
+            append(tail if open_tags[-1] in RAW_TEXT else escape_text(tail))
 
 
 BEFORE_START, AFTER_START, AFTER_TEXT, BEFORE_END, BEFORE_TAIL, AFTER_TAIL = range(6)  # the points of a node
@@ -347,13 +347,13 @@ def _serialize_marked(root: Any, out: list[Any], marks: _Marks) -> None:
         if event == "start":
             tag = node.tag
             items = node.items()
-            start = _start_tag(tag, items) if items else f"<{tag}>"
+            start = start_tag(tag, items) if items else f"<{tag}>"
             open_tags.append(tag)
             if node not in special:
                 append(start)
                 text = node.text
                 if text:
-                    append(text if tag in RAW_TEXT else _escape_text(text))
+                    append(text if tag in RAW_TEXT else escape_text(text))
                 continue
             mark = points.get(node)
             if mark is not None:
@@ -375,7 +375,7 @@ def _serialize_marked(root: Any, out: list[Any], marks: _Marks) -> None:
                 mark.append(len(out))
             text = node.text
             if text:
-                append(text if tag in RAW_TEXT else _escape_text(text))
+                append(text if tag in RAW_TEXT else escape_text(text))
             if mark is not None:
                 mark.append(len(out))
             continue
@@ -394,7 +394,7 @@ def _serialize_marked(root: Any, out: list[Any], marks: _Marks) -> None:
             mark.append(len(out))
         tail = node.tail
         if tail and open_tags:
-            append(tail if open_tags[-1] in RAW_TEXT else _escape_text(tail))
+            append(tail if open_tags[-1] in RAW_TEXT else escape_text(tail))
         if mark is not None:
             mark.append(len(out))
 
@@ -522,7 +522,7 @@ class _Cutter:
         return result
 
 
-def _start_tag(tag: str, items: list[tuple[str, str]]) -> str:
+def start_tag(tag: str, items: list[tuple[str, str]]) -> str:
     """``<tag name="value" flag>`` from an element's attribute items (the element has some)."""
     parts = ["<", tag]
     for name, value in items:
@@ -542,7 +542,7 @@ def _leaf(node: Any) -> str:
     return ""
 
 
-def _escape_text(text: str) -> str:
+def escape_text(text: str) -> str:
     # A literal CR would be read back as LF (HTML's input-stream normalisation): keep it a reference.
     # (The test first: five scans that find nothing are much cheaper than five replaces that copy.)
     if "&" in text or "<" in text or ">" in text or "\xa0" in text or "\r" in text:
@@ -1425,7 +1425,7 @@ def apply_translations(units: list[Unit], translate: Translate, undo: TreeUndo |
                 value = "".join(p for p in pieces if isinstance(p, str))
                 if undo is not None:
                     undo.keep_attribute(unit.element, unit.attribute)
-                unit.element.set(unit.attribute, _clean(value))
+                unit.element.set(unit.attribute, clean_text(value))
             continue
         translated = [translate(s.msgid, s.placeholders) for s in unit.segments]
         if not any(isinstance(t, tuple) for t in translated):  # (stops at the first: most units are translated)
@@ -1451,13 +1451,13 @@ def apply_translations(units: list[Unit], translate: Translate, undo: TreeUndo |
     return untouched
 
 
-# Every character _clean changes or looks at: CR, UNSHOWABLE and BIDI_CONTROL (most translations have none).
+# Every character clean_text changes or looks at: CR, UNSHOWABLE and BIDI_CONTROL (most translations have none).
 _CLEAN_SUSPECTS = re.compile(
     "[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """Translated text made safe to show: no characters HTML cannot hold (NUL, C0 and C1
     controls, lone surrogates), line breaks as HTML reads them (CR and CRLF become LF), and
     no bidi control left open (see :func:`balance_bidi`)."""
@@ -1510,14 +1510,14 @@ def _materialize_pieces(pieces: tuple[Piece, ...], out: list[Any]) -> None:
     """A parsed translation into nodes, appended to ``out``: text is escaped by lxml, markup only from the source."""
     for piece in pieces:
         if isinstance(piece, str):  # what _fill does with top-level text and atoms, without its generator
-            text = piece if piece.isprintable() else _clean(piece)  # (_clean's own first test, without a call)
+            text = piece if piece.isprintable() else clean_text(piece)  # (clean_text's own first test, without a call)
             if text:
                 out.append(text)
         elif isinstance(piece, Atomic):
             out.append(_copy(piece.placeholder.node))
         elif len(piece.children) == 1 and isinstance(piece.children[0], str):  # (most: <b1>text</b1>)
             node = _shallow(piece.placeholder.node)  # what _fill does with it, without its generators
-            text = _clean(piece.children[0])
+            text = clean_text(piece.children[0])
             if text:
                 node.text = text
             out.append(node)
@@ -1528,7 +1528,7 @@ def _materialize_pieces(pieces: tuple[Piece, ...], out: list[Any]) -> None:
 def _fill(parent: Any, out: list[Any], pieces: tuple[Piece, ...]) -> Iterator[Any]:
     for piece in pieces:
         if isinstance(piece, str):
-            _append(parent, out, _clean(piece))
+            _append(parent, out, clean_text(piece))
         elif isinstance(piece, Atomic):
             _attach([parent] if parent is not None else [], out, _copy(piece.placeholder.node))
         else:
@@ -1624,7 +1624,7 @@ class SourceMarkup:
             tag = self.start_tags.get(element)
             if tag is None:
                 items = element.items()
-                tag = self.start_tags[element] = _start_tag(element.tag, items) if items else f"<{element.tag}>"
+                tag = self.start_tags[element] = start_tag(element.tag, items) if items else f"<{element.tag}>"
         return tag
 
     def atom(self, node: Any, starts: dict[Any, str]) -> str:
@@ -1655,7 +1655,7 @@ class SourceMarkup:
         if tag.__class__ is not str:
             rest = _leaf(node)
         elif not len(node):  # (most atoms: one look at the element, no walk)
-            inside = (text if tag in RAW_TEXT else _escape_text(text)) if text else ""
+            inside = (text if tag in RAW_TEXT else escape_text(text)) if text else ""
             rest = inside + f"</{tag}>" if tag not in VOID or text else inside
         elif not any(d in self.holes for d in node.iterdescendants()):
             out: list[Any] = []
@@ -1680,12 +1680,12 @@ def render_unit(unit: TextUnit, translated: list[Any], starts: dict[Any, str], m
     gaps = unit.gaps
     for index, segment in enumerate(unit.segments):
         if index:
-            out.append(_escape_text(gaps[index - 1]))
+            out.append(escape_text(gaps[index - 1]))
         pieces = translated[index]
         if not isinstance(pieces, tuple):
             _render_tokens(segment.tokens, out, starts, markup)
         elif len(pieces) == 1 and pieces[0].__class__ is str:  # (most: text only)
-            out.append(_escape_text(_shown(pieces[0])))
+            out.append(escape_text(shown_text(pieces[0])))
         else:
             _render_pieces(pieces, out, starts, markup)
     if unit.trail:
@@ -1693,9 +1693,9 @@ def render_unit(unit: TextUnit, translated: list[Any], starts: dict[Any, str], m
     return "".join(out)
 
 
-def _shown(text: str) -> str:
+def shown_text(text: str) -> str:
     """What _materialize_pieces puts in the tree for a translation's text (before lxml escapes it)."""
-    return text if text.isprintable() else _clean(text)  # (_clean's own first test, without a call)
+    return text if text.isprintable() else clean_text(text)  # (clean_text's own first test, without a call)
 
 
 def _render_tokens(tokens: list[Token], out: list[str], starts: dict[Any, str], markup: SourceMarkup) -> None:
@@ -1703,7 +1703,7 @@ def _render_tokens(tokens: list[Token], out: list[str], starts: dict[Any, str], 
     opened: list[tuple[str, int]] = []  # tag and position in out of each open element
     for kind, value in tokens:
         if kind == "text":
-            out.append(_escape_text(value))
+            out.append(escape_text(value))
         elif kind == "atom":
             out.append(markup.atom(value, starts))
         elif kind == "open":
@@ -1724,12 +1724,12 @@ def _render_pieces(pieces: tuple[Piece, ...], out: list[str], starts: dict[Any, 
     """:func:`_materialize_pieces`, serialised: text is cleaned and escaped, markup only from the source."""
     for piece in pieces:
         if piece.__class__ is str:
-            out.append(_escape_text(piece if piece.isprintable() else _clean(piece)))  # (_shown, inlined)
+            out.append(escape_text(piece if piece.isprintable() else clean_text(piece)))  # (shown_text, inlined)
         elif piece.__class__ is Atomic:
             out.append(markup.atom(piece.placeholder.node, starts))
         elif len(piece.children) == 1 and piece.children[0].__class__ is str:  # (most: <b1>text</b1>)
             node = piece.placeholder.node
-            text = _escape_text(_clean(piece.children[0]))
+            text = escape_text(clean_text(piece.children[0]))
             tag = node.tag
             out.append(markup.start(node, starts))
             out.append(text)
@@ -1747,7 +1747,7 @@ def _render_nested(paired: Paired, out: list[str], starts: dict[Any, str], marku
     while stack:
         for piece in stack[-1]:
             if piece.__class__ is str:
-                out.append(_escape_text(_shown(piece)))
+                out.append(escape_text(shown_text(piece)))
             elif piece.__class__ is Atomic:
                 out.append(markup.atom(piece.placeholder.node, starts))
             else:
