@@ -226,8 +226,7 @@ def serialize_page(page: ParsedPage) -> bytes:
 
 
 def _serialize_document(page: ParsedPage, out: list[Any], marks: _Marks | None = None) -> None:
-    """Doctype, the root's sibling comments and the root, appended to ``out`` (see :func:`_serialize`
-    and, with ``marks``, :func:`_serialize_marked`)."""
+    """Doctype, the root's sibling comments and the root, appended to ``out`` (see :func:`_serialize`)."""
     if page.tree.docinfo.doctype:
         out.append(page.tree.docinfo.doctype + "\n")
     root = page.tree.getroot()
@@ -239,10 +238,7 @@ def _serialize_document(page: ParsedPage, out: list[Any], marks: _Marks | None =
     for node in reversed(before):  # only comments and processing instructions can be the root's siblings
         out.append(_leaf(node))
         out.append("\n")
-    if marks is None:
-        _serialize(root, out)
-    else:
-        _serialize_marked(root, out, marks)
+    _serialize(root, out, marks)
     node = root.getnext()
     while node is not None:
         out.append("\n")
@@ -277,37 +273,6 @@ def _nested(call: Iterator[Any]) -> None:
 _EVENTS = ("start", "end", "comment", "pi")
 
 
-def _serialize(root: Any, out: list[str]) -> None:
-    """Append an element and everything inside it (not its tail) to ``out``.
-
-    One pass of lxml's ``iterwalk`` (a loop in C, so a page nested 2,048 deep
-    needs no Python recursion). Entity-reference nodes, which libxml2's HTML
-    parser never makes, would be skipped. The text inside a raw-text element
-    (``<script>``…) is written as it is.
-    """
-    append = out.append
-    open_tags: list[str] = []  # of the elements around the current node (none: it is the root)
-    for event, node in etree.iterwalk(root, events=_EVENTS):
-        if event == "start":
-            tag = node.tag
-            items = node.items()
-            append(start_tag(tag, items) if items else f"<{tag}>")
-            open_tags.append(tag)
-            text = node.text
-            if text:
-                append(text if tag in RAW_TEXT else escape_text(text))
-            continue
-        if event == "end":
-            tag = open_tags.pop()
-            if tag not in VOID or node.text or len(node):  # libxml2 may give a "void" element content
-                append(f"</{tag}>")
-        else:
-            append(_leaf(node))
-        tail = node.tail
-        if tail and open_tags:
-            append(tail if open_tags[-1] in RAW_TEXT else escape_text(tail))
-
-
 BEFORE_START, AFTER_START, AFTER_TEXT, BEFORE_END, BEFORE_TAIL, AFTER_TAIL = range(6)  # the points of a node
 Point = tuple[Any, int]  # a node and one of its points
 
@@ -317,12 +282,12 @@ class StartHole:
     """An element's start tag in a :class:`PagePlan`: a build may change the element's attributes."""
 
     element: Any
-    static: str = ""  # the source's own start tag (filled in by _serialize_marked)
+    static: str = ""  # the source's own start tag (filled in by _serialize)
 
 
 @dataclass
 class _Marks:
-    """What :func:`_serialize_marked` looks out for, and where in its output it found it."""
+    """What :func:`_serialize` looks out for, and where in its output it found it."""
 
     holes: dict[Any, StartHole]  # elements whose start tag is a StartHole
     points: dict[Any, list[int]] = field(default_factory=dict)  # nodes whose points to record
@@ -331,16 +296,25 @@ class _Marks:
     content_at: list[tuple[int, Any, str]] = field(default_factory=list)  # (position, element, its start tag)
 
 
-def _serialize_marked(root: Any, out: list[Any], marks: _Marks) -> None:
-    """:func:`_serialize`, with what ``marks`` asks for: each StartHole (its ``static`` filled in) in
+def _serialize(root: Any, out: list[Any], marks: _Marks | None = None) -> None:
+    """Append an element and everything inside it (not its tail) to ``out``.
+
+    One pass of lxml's ``iterwalk`` (a loop in C, so a page nested 2,048 deep
+    needs no Python recursion). Entity-reference nodes, which libxml2's HTML
+    parser never makes, would be skipped. The text inside a raw-text element
+    (``<script>``…) is written as it is.
+
+    With ``marks`` (see :func:`plan_page`), also what they ask for: each StartHole (its ``static`` filled in) in
     place of its element's start tag, at the positions in ``out`` added to ``hole_at``; the content of
     each element of ``contents`` and its start tag left out, its position added to ``content_at``; and the
     positions of the six points (BEFORE_START … AFTER_TAIL) of each node of ``points`` added to its list (a
     comment's AFTER_START, AFTER_TEXT and BEFORE_END are its BEFORE_START; -1 for those of an element of
     ``contents``)."""
     append = out.append
+    if marks is None:
+        marks = _Marks({})
     holes, points, contents = marks.holes, marks.points, marks.contents
-    special = holes.keys() | points.keys() | contents.keys()
+    special = holes.keys() | points.keys() | contents.keys()  # (usually a few nodes of the page, or none)
     open_tags: list[str] = []
     walk = etree.iterwalk(root, events=_EVENTS)
     for event, node in walk:
@@ -430,7 +404,7 @@ def _content_pieces(element: Any, holes: dict[Any, StartHole]) -> list[Any]:
     """An element's content (its text and children with their tails), serialised with StartHoles."""
     out: list[Any] = []
     marks = _Marks(holes)
-    _serialize_marked(element, out, marks)
+    _serialize(element, out, marks)
     hole_at = [at for at in marks.hole_at if at]  # (not the element's own start tag)
     end = len(out) - 1 if out[-1] == f"</{element.tag}>" else len(out)  # (a void element has none when empty)
     return _Cutter(out, hole_at).pieces(1, end)
@@ -1664,7 +1638,7 @@ class SourceMarkup:
         else:
             out = []
             marks = _Marks(self.holes)
-            _serialize_marked(node, out, marks)
+            _serialize(node, out, marks)
             pieces = _Cutter(out, [at for at in marks.hole_at if at]).pieces(1, len(out))
             rest = pieces[0] if len(pieces) == 1 and pieces[0].__class__ is str else Region(None, pieces)
         self.atoms[node] = rest
