@@ -255,3 +255,46 @@ def test_plan_page_refuses_regions_that_overlap() -> None:
     assert html.plan_page(page, [], [(1, (first, html.AFTER_TEXT), (second, html.AFTER_TAIL))], contents) is None
     assert html.plan_page(page, [], [(1, (bold, html.BEFORE_START), (bold, html.AFTER_TAIL))], contents) is None
     assert html.plan_page(page, [], [(1, (first, html.BEFORE_TAIL), (second, html.AFTER_TAIL))], contents) is not None
+
+
+def test_plan_page_refuses_content_inside_content_left_out() -> None:
+    """Content left out inside content left out would never be reached (its region silently lost): no plan."""
+    page = parse_page(b"<html><body><p>x <b>y</b></p><p>z</p></body></html>", "t.html", "en")
+    first, second = page.tree.getroot().iter("p")
+    assert html.plan_page(page, [], [], {first: 0, second: 1}) is not None
+    assert html.plan_page(page, [], [], {first: 0, first[0]: 1}) is None
+
+
+# ---------------------------------------------------------------- random pages
+
+
+_WORDS = ["Hello", "world.", "Two", "words", "here", "&amp;", "a&lt;b", "x", "Next one.", "\xa0", "\r\n", " ", "Dr. Who"]
+_LEAVES = ['<img src="a.png" alt="An image here">', "<br>", "<!-- c -->", "<code>a &lt; b</code>", "<wbr>after",
+           '<a href="/x?a=1&amp;b=2" title="Link title">link text</a>', "<!-- translate:off -->",
+           "<!-- translate:on -->", '<input type="submit" value="Send it">']
+_ATTRIBUTES = ["", ' title="A &quot;title&quot;"', ' lang="de"', ' translate="no"', ' class="notranslate"', ' dir="rtl"']
+_HEADS = ["", "<head><title>Page title here</title></head>",
+          ('<head><meta name="description" content="Desc &quot;q&quot;"><title>T t</title>\n'
+           '<link rel="alternate" hreflang="tr" href="t.html"> x\n</head>')]
+_text = st.lists(st.sampled_from(_WORDS), max_size=4).map(" ".join)
+
+
+def _element(tags: list[str], inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.tuples(st.sampled_from(tags), st.sampled_from(_ATTRIBUTES), st.lists(inner, max_size=3)).map(
+        lambda t: f"<{t[0]}{t[1]}>{''.join(t[2])}</{t[0]}>")
+
+
+_inline = st.recursive(st.one_of(_text, st.sampled_from(_LEAVES)),
+                       lambda inner: _element(["b", "i", "span", "q", "small", "label"], inner), max_leaves=6)
+_blocks = st.recursive(_element(["p", "li", "h1", "td", "figcaption"], _inline),
+                       lambda inner: _element(["div", "section", "blockquote"], st.one_of(inner, _inline)), max_leaves=5)
+_pages = st.tuples(st.sampled_from(_HEADS), st.lists(_blocks, min_size=1, max_size=4)).map(
+    lambda t: f'<!DOCTYPE html><html lang="en">{t[0]}<body>{"".join(t[1])}</body></html>\n'.encode())
+
+
+@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), page=_pages)
+def test_random_pages_render_as_the_tree_path_builds(data: Any, page: bytes) -> None:
+    """Pages made of random blocks, inline elements, attributes, switches and entities (not only the pages under tests/)."""
+    catalog = data.draw(_translations(_msgids(page, "t.html")))
+    _both_ways(page, "t.html", [catalog])

@@ -45,6 +45,7 @@ from transkit.source.html import (
     extract,
     parse_page,
     serialize_page,
+    walk_page,
 )
 from transkit.source.inline import placeholder_names
 
@@ -233,8 +234,16 @@ MSGIDS = {name: msgids(data) for name, data in PAGES.items()}
 
 
 def build(name: str, entries: list[Entry], mark_drafts: bool = False) -> bytes:
-    result = build_page(PAGES[name], f"{name}.html", Catalog(entries=tuple(entries)), f"{name}.po", "tr",
-                        WalkOptions("en"), "en", include_fuzzy=True, policy=PagePolicy(mark_drafts=mark_drafts))
+    """The page built on a fresh tree, after checking that the build by concatenation (what
+    build_project does with a page walked once for its languages) writes the same bytes."""
+    catalog, policy = Catalog(entries=tuple(entries)), PagePolicy(mark_drafts=mark_drafts)
+    result = build_page(PAGES[name], f"{name}.html", catalog, f"{name}.po", "tr",
+                        WalkOptions("en"), "en", include_fuzzy=True, policy=policy)
+    walked = walk_page(PAGES[name], f"{name}.html", WalkOptions("en"), "en", 2)
+    rendered = build_page(PAGES[name], f"{name}.html", catalog, f"{name}.po", "tr",
+                          WalkOptions("en"), "en", include_fuzzy=True, policy=policy, walked=walked)
+    assert walked.plan, "the page is rendered by concatenation"
+    assert rendered == result, first_difference(rendered.html, result.html)
     accepted = sum(1 for e in entries if e.msgstr != e.msgid) - len(result.warnings)
     if currently_in_test_context():  # shown by pytest --hypothesis-show-statistics
         event(f"hostile translations in the page: {'none' if accepted <= 0 else '1-9' if accepted < 10 else '10+'}")

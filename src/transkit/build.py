@@ -272,7 +272,7 @@ class _RenderPlan:
         self.may_mark: list[bool] = []  # where _mark_fallbacks would set lang
         contents: dict[Any, int] = {}  # (most runs are their container's whole content)
         regions: list[tuple[Any, Point, Point]] = []
-        starts = [root, *{id(u.element): u.element for u in self.attributes}.values()]
+        starts = [root, *(u.element for u in self.attributes)]  # (each once: see below)
         for index, unit in enumerate(self.texts):
             container = unit.container
             (self.text_only if container in text_only else self.others).append(index)
@@ -294,15 +294,15 @@ class _RenderPlan:
         self.links_text = ""
         if self.head_ok:
             regions += self._link_regions(head)
-        self.page = plan_page(page, list({id(e): e for e in starts}.values()), regions, contents)
-        self.markup = SourceMarkup(self.page.start_holes if self.page is not None else {})
+        self.serialised = plan_page(page, list(dict.fromkeys(starts)), regions, contents)  # (None: regions overlap)
+        self.markup = SourceMarkup(self.serialised.start_holes if self.serialised is not None else {})
 
     @classmethod
     def of(cls, walked: WalkedPage) -> _RenderPlan | None:
         """The walked page's plan, made at its first use (None: the page takes the tree path)."""
         if walked.plan is None:
             plan = cls(walked.page, walked.units)
-            walked.plan = plan if plan.page is not None else False
+            walked.plan = plan if plan.serialised is not None else False
         return walked.plan or None
 
     def _link_regions(self, head: Any) -> list[tuple[Any, Point, Point]]:
@@ -351,6 +351,15 @@ class _RenderPlan:
         self._translate(self.text_only, translator, starts, rendered, untouched)
         translator.mark_drafts = policy.mark_drafts
         self._translate(self.others, translator, starts, rendered, untouched)
+        self._mark_languages(untouched, target, changes, starts)
+        links = self._links_text(policy.alternates) if self._sets_alternates(policy) else None
+        return translator, self._join(starts, rendered, links)
+
+    def _mark_languages(
+        self, untouched: list[int], target: str, changes: dict[Any, dict[str, str]], starts: dict[Any, str]
+    ) -> None:
+        """The start tags _mark_fallbacks and _set_language change, into ``starts`` (with the
+        element's translated attributes, ``changes``, where it has some)."""
         late: dict[Any, dict[str, str]] = {}
         for index in untouched:
             if self.may_mark[index]:
@@ -364,13 +373,16 @@ class _RenderPlan:
         for element, values in late.items():
             values = {**changes[element], **values} if element in changes else values
             starts[element] = start_tag(element.tag, _changed(element.items(), values))
-        page = self.page
+
+    def _join(self, starts: dict[Any, str], rendered: list[str | None], links: str | None) -> bytes:
+        """The page: the plan's parts with this build's start tags, runs and alternate links (``links``:
+        the new ones, None to keep the source's) filled in."""
+        page = self.serialised
         parts = page.parts.copy()
         start_at = page.start_at
         for element, tag in starts.items():
             if element in start_at:  # (the others are in a region, which takes them from starts)
                 parts[start_at[element]] = tag
-        links = self._links_text(policy.alternates) if self._sets_alternates(policy) else None
         for index, region in page.regions:
             key = region.key
             if key.__class__ is int:
@@ -385,7 +397,7 @@ class _RenderPlan:
                 parts[index] = key[1] + links if key[0] == "links" else key[1]
             else:
                 parts[index] = region.source(starts)
-        return translator, encode_page("".join(parts), page.encoding)
+        return encode_page("".join(parts), page.encoding)
 
     def _translate(
         self, indexes: list[int], translator: _Translator, starts: dict[Any, str],

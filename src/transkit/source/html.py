@@ -400,13 +400,15 @@ class Region:
         return (starts.get(self.content) or self.start) + text
 
 
-def _content_pieces(element: Any, holes: dict[Any, StartHole]) -> list[Any]:
-    """An element's content (its text and children with their tails), serialised with StartHoles."""
+def _content_pieces(element: Any, holes: dict[Any, StartHole], end_tag: bool = False) -> list[Any]:
+    """An element's content (its text and children with their tails), serialised with StartHoles;
+    with ``end_tag``, and its end tag (when it has one: see :func:`_serialize`)."""
     out: list[Any] = []
     marks = _Marks(holes)
     _serialize(element, out, marks)
     hole_at = [at for at in marks.hole_at if at]  # (not the element's own start tag)
-    end = len(out) - 1 if out[-1] == f"</{element.tag}>" else len(out)  # (a void element has none when empty)
+    # (a void element has no end tag when empty)
+    end = len(out) - 1 if not end_tag and out[-1] == f"</{element.tag}>" else len(out)
     return _Cutter(out, hole_at).pieces(1, end)
 
 
@@ -433,7 +435,7 @@ def plan_page(
     """The page serialised with a :class:`StartHole` for each element of ``starts``, a :class:`Region`
     for each (key, from, to) of ``regions`` and for the start tag and content of each element of
     ``contents`` (its key, by element; the content is not serialised until a build asks); None when
-    regions overlap."""
+    regions overlap (content left out inside content left out included)."""
     marks = _Marks({element: StartHole(element) for element in starts}, contents=contents)
     for _, (first, _), (last, _) in regions:
         marks.points[first] = []
@@ -441,8 +443,8 @@ def plan_page(
     out: list[Any] = []
     _serialize_document(page, out, marks)
     points = marks.points
-    if any(len(found) != 6 for found in points.values()):
-        return None  # (a node inside content left out: its region would overlap that content)
+    if any(len(found) != 6 for found in points.values()) or len(marks.content_at) != len(contents):
+        return None  # (a node inside content left out: its region would overlap that content, or be lost)
     spans = [(points[first][begin], points[last][end], key, None) for key, (first, begin), (last, end) in regions]
     spans += [(at, at, contents[element], (element, start)) for at, element, start in marks.content_at]
     spans.sort(key=lambda span: span[:2])
@@ -1636,10 +1638,7 @@ class SourceMarkup:
             _serialize(node, out)
             rest = "".join(out[1:])
         else:
-            out = []
-            marks = _Marks(self.holes)
-            _serialize(node, out, marks)
-            pieces = _Cutter(out, [at for at in marks.hole_at if at]).pieces(1, len(out))
+            pieces = _content_pieces(node, self.holes, end_tag=True)
             rest = pieces[0] if len(pieces) == 1 and pieces[0].__class__ is str else Region(None, pieces)
         self.atoms[node] = rest
         return rest
