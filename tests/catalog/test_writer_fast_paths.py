@@ -76,12 +76,25 @@ def test_format_reuses_text_only_for_the_same_entries() -> None:
             ])
         if rng.random() < 0.3:
             rng.shuffle(entries)
-        catalog = Catalog(header_fields=(("Language", "tr"),), entries=tuple(entries))
-        pofile._last_formatted = ([], [])
+        header = rng.choice([(("Language", "tr"),), ()])  # (with no header, the text is the body alone)
+        catalog = Catalog(header_fields=header, entries=tuple(entries))
+        pofile._last_formatted = ([], [], "")
         expected = pofile.format_catalog(catalog)
         pofile.format_catalog(template)
+        assert pofile.format_catalog(catalog) == expected  # (the whole body reused when no entry changed)
         assert pofile.format_catalog(catalog) == expected
-        assert pofile.format_catalog(catalog) == expected
+
+
+def test_a_first_catalog_reuses_the_templates_whole_body() -> None:
+    template = Catalog(header_fields=(("Project-Id-Version", "x"),),
+                       entries=tuple(new_entry(f"Message {n}", (f"a.html:{n}",), ("p",)) for n in range(1, 9)))
+    pofile.format_catalog(template)
+    po = Catalog(header_fields=(("Language", "tr"),), entries=template.entries)
+    text = pofile.format_catalog(po)
+    assert text.startswith('msgid ""\nmsgstr "Language: tr\\n"\n\n#. p\n#: a.html:1\nmsgid "Message 1"\n')
+    pofile._last_formatted = ([], [], "")
+    assert pofile.format_catalog(po) == text
+    assert pofile.format_catalog(Catalog(entries=template.entries)) == text.split("\n\n", 1)[1]
 
 
 def test_document_order_is_the_stable_sort_by_line() -> None:

@@ -52,6 +52,7 @@ import bisect
 import functools
 import importlib
 import itertools
+import operator
 import re
 import zlib
 from codecs import charmap_encode as _charmap_encode
@@ -136,14 +137,17 @@ def _careful_parse(text: str, path: str) -> Catalog:
 def format_catalog(catalog: Catalog) -> str:
     """Serialise exactly as GNU msgcat 0.21 would print this catalog."""
     global _last_formatted
-    parts: list[str] = []
-    if catalog.header_comments or catalog.header_fields or catalog.header_flags:
-        parts.append(_format_header(catalog))
-    before, before_texts = _last_formatted
+    header = _format_header(catalog) if catalog.header_comments or catalog.header_fields or catalog.header_flags else ""
+    before, before_texts, before_body = _last_formatted
+    entries = catalog.entries
+    if entries and len(entries) == len(before) and all(map(operator.is_, entries, before)):
+        # The same live entries as the catalog written last (a first catalog's are the template's): the same text.
+        return f"{header}\n{before_body}" if header else before_body
     reusable = len(before)
+    texts: list[str] = []
     live: list[Entry] = []
     retired: list[Entry] = []
-    for entry in catalog.entries:
+    for entry in entries:
         if entry.obsolete:
             if entry.msgstr:
                 retired.append(entry)
@@ -151,25 +155,29 @@ def format_catalog(catalog: Catalog) -> str:
         position = len(live)
         live.append(entry)
         if position < reusable and before[position] is entry:  # frozen: the same object, the same text
-            parts.append(before_texts[position])
+            texts.append(before_texts[position])
         elif entry.flags or entry.msgctxt is not None or entry.previous_msgid is not None:
-            parts.append(_format_entry(entry))
+            texts.append(_format_entry(entry))
         else:  # most entries: _format_entry's result without its list and checks
-            parts.append(
+            texts.append(
                 _comment_block(entry.translator_comments, entry.extracted_comments, entry.references)
                 + _wrapped("", "msgid", entry.msgid, True)
                 + _wrapped("", "msgstr", entry.msgstr, True)
             )
-    _last_formatted = (live, parts[len(parts) - len(live):])
-    parts.extend(map(_format_entry, retired))
-    return "\n".join(parts)
+    body = "\n".join(texts)
+    _last_formatted = (live, texts, body)
+    chunks = [header] if header else []
+    if texts:
+        chunks.append(body)
+    chunks.extend(map(_format_entry, retired))
+    return "\n".join(chunks)
 
 
-# The live entries of the last catalog written and their texts. merge() puts the
-# template's own Entry objects into a new catalog (all of them, for a first
-# catalog), in template order: format_catalog(template) then format_catalog(po)
-# writes each of those once. One catalog's worth: memory stays flat.
-_last_formatted: tuple[list[Entry], list[str]] = ([], [])
+# The live entries of the last catalog written, their texts and those joined. merge() puts
+# the template's own Entry objects into a new catalog (all of them, for a first catalog), in
+# template order: format_catalog(template) then format_catalog(po) writes each of those once,
+# and a first catalog's whole body once. One catalog's worth: memory stays flat.
+_last_formatted: tuple[list[Entry], list[str], str] = ([], [], "")
 
 
 def write_catalog(path: Path, catalog: Catalog) -> bool:
