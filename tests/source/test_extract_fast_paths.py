@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -28,10 +28,16 @@ def test_normalize_spaces_is_the_substitution(value: str) -> None:
     assert normalize_spaces(value) == SPACES.sub(" ", value)
 
 
-# The candidate pattern as first written: look-behind first, which the regex engine must try at every position.
-ORIGINAL_CANDIDATE = re.compile(
-    r"(?<![.!?…])(?P<term>[.!?…]++)" + sentences._CANDIDATE.pattern.split("[.!?…]*+)", 1)[1]
+# The candidate pattern of the two-scan splitter (round 4), the reference for _SCAN's candidates.
+CANDIDATE = re.compile(
+    r"(?P<term>[.!?…](?<![.!?…][.!?…])[.!?…]*+)"
+    rf"(?:{sentences._CLOSER_CLASS}|{sentences._FOOTNOTE})*+"
+    r"(?P<gap>\s++)"
+    rf"(?={sentences._SKIP_CLASS}*+(?P<first>.))"
 )
+# The candidate pattern as first written: look-behind first, which the regex engine must try at every position.
+ORIGINAL_CANDIDATE = re.compile(r"(?<![.!?…])(?P<term>[.!?…]++)" + CANDIDATE.pattern.split("[.!?…]*+)", 1)[1])
+SCAN_CHARS = CHARS + ["A", "x", "Б", "«", "»", "„", "[1]", "'", "’"]
 
 
 @SETTINGS
@@ -40,7 +46,75 @@ def test_candidate_pattern_finds_what_the_original_found(value: str) -> None:
     def found(pattern: re.Pattern[str]) -> list[tuple[tuple[int, int], ...]]:
         return [(m.span(), m.span("term"), m.span("gap"), m.span("first")) for m in pattern.finditer(value)]
 
-    assert found(sentences._CANDIDATE) == found(ORIGINAL_CANDIDATE)
+    assert found(CANDIDATE) == found(ORIGINAL_CANDIDATE)
+
+
+def _scanned(value: str, start: int = 0) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """_SCAN's candidates (term, gap, first spans) and the marks it finds or its candidates' closers hold."""
+    candidates: list[tuple[Any, ...]] = []
+    marks: list[int] = []
+    for match in sentences._SCAN.finditer(value, start):
+        if match.lastindex is None:
+            marks.append(match.start())
+        else:
+            candidates.append(((match.start(), match.end("run")), match.span("gap"), match.span("first")))
+            marks.extend(m.start() for m in sentences._STRUCTURE.finditer(value, match.end("run"), match.start("gap")))
+    return candidates, marks
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(SCAN_CHARS), max_size=40).map("".join), st.integers(0, 3))
+def test_one_scan_finds_the_candidates_and_marks_of_two(value: str, start: int) -> None:
+    """_SCAN gives the candidates CANDIDATE finds and, with the closers' marks, every mark before the last gap."""
+    start = min(start, len(value))
+    candidates, marks = _scanned(value, start)
+    expected = [(m.span("term"), m.span("gap"), m.span("first")) for m in CANDIDATE.finditer(value, start)]
+    assert candidates == expected
+    every_mark = [m.start() for m in sentences._STRUCTURE.finditer(value, start)]
+    last_gap = expected[-1][1][0] if expected else start
+    assert [pos for pos in marks if pos < last_gap] == [pos for pos in every_mark if pos < last_gap]
+    assert marks == sorted(marks)
+
+
+def _gaps_by_two_scans(text: str, start: int, rules: Any) -> list[tuple[int, int]]:
+    """_sentence_gaps the plain way (the reference): candidates and marks from two scans, every mark
+    before a gap followed, the nesting always asked, every candidate judged by _ends_sentence."""
+    marks = list(sentences._STRUCTURE.finditer(text))
+    nesting = sentences._Nesting(text, start)
+    gaps: list[tuple[int, int]] = []
+    for match in CANDIDATE.finditer(text):
+        gap_start, gap_end = match.span("gap")
+        nesting.advance([mark for mark in marks if mark.start() < gap_start])
+        marks = [mark for mark in marks if mark.start() >= gap_start]
+        if nesting.blocks_split(gap_start):
+            continue
+        if sentences._ends_sentence(text, *match.span("term"), match.group("first"), rules):
+            nesting.new_sentence(gap_end)
+            gaps.append((gap_start, gap_end))
+    return gaps
+
+
+SPLIT_TEXT = st.lists(
+    st.sampled_from([*"aZ1 .!?…\n“”\"'()[]«»„", OPEN, CLOSE, ATOMIC, "Mr", "т. д", "2. D", "II. D", "[1]", "U.S.", "(a"]),
+    max_size=30,
+).map("".join)
+# Sentences ending in closers that are marks too ("b.” Z", "b.) Z", "b.CLOSE Z"): what the closers open or close
+# decides the later gaps.
+SENTENCE_TEXT = st.lists(
+    st.sampled_from(["Ab", " ", ". Z", "! Z", "b.” Z", "b.) Z", f"b.{CLOSE} Z", "b.[1] Z", " (", ")", " “", "”",
+                     f" {OPEN}", CLOSE, ATOMIC, "“", "\"", " Mr. Z", " 2. Z"]),
+    max_size=20,
+).map("".join)
+
+
+@SETTINGS
+@given(st.one_of(SPLIT_TEXT, SENTENCE_TEXT), st.sampled_from(["en", "tr", "ru", "de"]))
+@example(f"{OPEN}Outer {OPEN}inner. Still inner.{CLOSE} outer. Yes.{CLOSE} Out. Done.", "en")
+@example('He called it "a historic day." The crowd cheered. The ‘Dear Friend’ label stuck.', "en")
+def test_sentence_gaps_are_those_of_two_scans(text: str, lang: str) -> None:
+    start = sentences._content_bounds(text)[0]
+    rules = sentences._rules_for(lang)
+    assert sentences._sentence_gaps(text, start, rules) == _gaps_by_two_scans(text, start, rules)
 
 
 @st.composite
@@ -186,7 +260,7 @@ def test_void_elements_are_found_by_tag_as_by_reading_every_tag() -> None:
 
 
 def test_candidate_groups_are_where_the_splitter_reads_them_by_number() -> None:
-    assert sentences._CANDIDATE.groupindex == {"term": 1, "gap": 2, "first": 3}
+    assert sentences._SCAN.groupindex == {"run": 1, "gap": 2, "first": 3}
 
 
 # --------------------------------------------------------------------------- round 4: fast paths and the paths they skip
@@ -273,11 +347,10 @@ def test_only_the_first_sentence_can_lack_a_word(text: str, lang: str) -> None:
     """sentence_spans merges word-less spans only when the first one has no word: it gives what
     merging every time gives."""
     start, end = sentences._content_bounds(text)
-    first = sentences._CANDIDATE.search(text)
-    if start == end or first is None:
+    if start == end:
         return
     spans = []
-    for gap_start, gap_end in sentences._sentence_gaps(text, start, sentences._rules_for(lang), first):
+    for gap_start, gap_end in sentences._sentence_gaps(text, start, sentences._rules_for(lang)):
         spans.append((start, gap_start))
         start = gap_end
     spans.append((start, end))
@@ -369,6 +442,21 @@ def _exactly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(html, "_segment", _segment_by_parts)
     monkeypatch.setattr(html, "_fillable_void_tags", lambda: tuple(sorted(html.VOID)))
     monkeypatch.setattr(html, "_as_utf8", lambda data, text, encoding: text.encode("utf-8"))
+    monkeypatch.setattr(sentences, "_sentence_gaps", _gaps_by_two_scans)
+    monkeypatch.setattr(sentences, "_content_bounds", _bounds_by_stripping)
+
+
+def _bounds_by_stripping(text: str) -> tuple[int, int]:
+    """_content_bounds without its shortcut for texts that neither start nor end with white space."""
+    stripped = text.lstrip()
+    start = len(text) - len(stripped)
+    return start, start + len(stripped.rstrip())
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(list(" \t\n\xa0\u2009\u3000a.\x1c\x85")), max_size=8).map("".join))
+def test_content_bounds_are_those_of_stripping(value: str) -> None:
+    assert sentences._content_bounds(value) == _bounds_by_stripping(value)
 
 
 @pytest.mark.parametrize("segmentation", ["sentence", "paragraph"])

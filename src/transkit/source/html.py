@@ -1367,7 +1367,11 @@ def extract(data: bytes, path: Path | str, options: WalkOptions, default_languag
 def _new_segment(msgid: str, kind: str, line: int, notes: tuple[str, ...]) -> Segment:
     """``Segment(msgid, kind, line, notes)`` at half the cost (see inline.new_placeholder: the same object)."""
     segment = _new_object(Segment)
-    segment.__dict__.update(msgid=msgid, kind=kind, line=line, notes=notes)
+    fields = segment.__dict__  # (item by item: no keyword dict to build, a third cheaper than update)
+    fields["msgid"] = msgid
+    fields["kind"] = kind
+    fields["line"] = line
+    fields["notes"] = notes
     return segment
 
 
