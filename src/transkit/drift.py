@@ -76,12 +76,12 @@ import html
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
 from diff_match_patch import diff_match_patch
 
-from .catalog.model import Catalog, Entry
+from .catalog.model import Catalog, Entry, changed_entry
 from .catalog.pofile import read_catalog
 from .config import Config
 from .errors import PlaceholderError
@@ -160,7 +160,10 @@ def _token_diff(old: Sequence[str], new: Sequence[str], semantic: bool = False) 
 
 def _encode(tokens: Sequence[str], table: dict[str, str]) -> str:
     """One private-use character per distinct token, so diff-match-patch diffs token sequences."""
-    return "".join(table.setdefault(t, chr(0xF0000 + len(table))) for t in tokens)
+    for token in tokens:  # (a new token's character only: setdefault would make one for every token)
+        if token not in table:
+            table[token] = chr(0xF0000 + len(table))
+    return "".join(map(table.__getitem__, tokens))
 
 
 def word_diff(old: str, new: str) -> tuple[DiffOp, ...]:
@@ -209,7 +212,7 @@ class _Text:
     @classmethod
     def of(cls, text: str) -> _Text:
         tokens = tuple(t for t in tokenize(_typographic(text)) if not t.isspace())
-        return cls(tokens, Counter(tokens), sum(len(t) for t in tokens), _skeleton(text))
+        return cls(tokens, Counter(tokens), sum(map(len, tokens)), _skeleton(text))
 
     def __add__(self, other: _Text) -> _Text:
         tokens = self.tokens + other.tokens
@@ -381,6 +384,14 @@ class _Aligner:
 
 def _increasing_run(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Longest subsequence of (new, old) pairs whose old indices increase (patience sorting)."""
+    olds = [old for _, old in pairs]
+    if all(map(int.__lt__, olds, olds[1:])):  # usually so (nothing moved): the run is every pair
+        return list(pairs)
+    return _patience_run(pairs)
+
+
+def _patience_run(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """_increasing_run's general case."""
     tails: list[int] = []
     tail_at: list[int] = []
     parent: list[int] = [-1] * len(pairs)
@@ -417,7 +428,9 @@ def align(old: Sequence[str], new: Sequence[str], settled: Iterable[str] = ()) -
     exact = [(j, old_index[text]) for j, text in enumerate(new) if text in old_index]
     matched_old = {i for _, i in exact}
     revived = set(settled)
-    done_new = {j for j, _ in exact} | {j for j, text in enumerate(new) if text in revived}
+    done_new = {j for j, _ in exact}
+    if revived:  # (usually none: no obsolete entries)
+        done_new.update(j for j, text in enumerate(new) if text in revived)
     aligner = _Aligner(old, new)
     links: list[Link] = []
     bounds = [(-1, -1), *_increasing_run(exact), (len(new), len(old))]
@@ -668,7 +681,7 @@ def _first_reference_lines(entries: list[Entry]) -> list[int] | None:
     (as in every catalog transkit writes): one regex pass instead of a call per entry. None otherwise."""
     firsts = "\n".join([entry.references[0] if entry.references else "" for entry in entries])
     numbers = _LINE_NUMBER.findall(firsts)
-    return [int(number) for number in numbers] if len(numbers) == len(entries) else None
+    return list(map(int, numbers)) if len(numbers) == len(entries) else None
 
 
 _LINE_NUMBER = re.compile(r":0*([1-9][0-9]*)$", re.MULTILINE)  # (line 0 counts as none: see _document_order)
@@ -701,7 +714,7 @@ def _carry(kind: str, sources: list[Entry], targets: list[Entry]) -> list[Entry]
     if update is None:
         return [_fuzzy(target, source.msgstr, origin(source), sources, None)]
     return [
-        replace(
+        changed_entry(  # dataclasses.replace at a fraction of the cost (model tests it)
             target,
             msgstr=update.msgstr,
             flags=source.flags,
@@ -713,7 +726,7 @@ def _carry(kind: str, sources: list[Entry], targets: list[Entry]) -> list[Entry]
 
 def _fuzzy(target: Entry, msgstr: str, previous: str, sources: list[Entry], note: str | None) -> Entry:
     flags = tuple(dict.fromkeys(f for s in sources for f in s.flags if f != "fuzzy"))
-    return replace(
+    return changed_entry(
         target,
         msgstr=msgstr,
         flags=("fuzzy", *flags),
