@@ -322,6 +322,7 @@ def _build_article(
     alternates = publish.alternate_links(config, article, language, published)
     selected = tuple(lang for lang in paths if not languages or lang in languages)
     built = [lang for lang in selected if draft or decisions[lang].published]
+    options = WalkOptions.of(config)
     walked = None  # walked once, at the first language built, for all of them
     for lang in selected:
         decision = decisions[lang]
@@ -332,10 +333,10 @@ def _build_article(
             continue
         path = paths[lang]
         catalog = catalogs.get(lang, Catalog())
-        walked = walked or walk_page(data, article.source, WalkOptions.of(config), config.source_language, len(built))
+        walked = walked or walk_page(data, article.source, options, config.source_language, len(built))
         result = build_page(
             data, article.source, catalog, path.relative_to(config.root), lang,
-            WalkOptions.of(config), config.source_language, include_fuzzy,
+            options, config.source_language, include_fuzzy,
             publish.page_policy(config, decision, alternates, include_fuzzy), walked,
         )
         report.warnings.extend(result.warnings)
