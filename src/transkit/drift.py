@@ -648,10 +648,7 @@ def carry_over(template: Catalog, old: Catalog) -> dict[str, Entry]:
     if not live or not fresh:
         return {}
     settled = {e.msgid for e in old.entries if e.obsolete and e.msgctxt is None}
-    known = {e.msgid for e in live}
-    if all(e.msgid in known or e.msgid in settled for e in fresh):
-        return {}  # no new msgid: align() would pair nothing
-    live = _document_order(live)
+    live = _document_order(live)  # (merge asks only when a template entry has no old entry: a new msgid)
     proposals: dict[str, Entry] = {}
     for link in _align_cached(tuple(e.msgid for e in live), tuple(e.msgid for e in fresh), frozenset(settled)):
         sources = [live[i] for i in link.old]

@@ -27,7 +27,6 @@ from .iso639 import SHORTER, THREE_LETTER, TWO_LETTER
 from .layout import catalog_path, find_articles, template_path
 
 
-
 @dataclass(frozen=True)
 class AddLanguageResult:
     """What ``add_language`` did; ``config_line`` is set when transkit.toml must be edited by hand."""

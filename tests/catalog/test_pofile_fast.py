@@ -72,11 +72,17 @@ def random_catalog(rng: random.Random) -> Catalog:
                    header_flags=("fuzzy",) if rng.random() < 0.3 else (), entries=tuple(entries))
 
 
-def test_what_we_write_is_read_fast_and_the_same() -> None:
-    rng = random.Random(5)
+def written_texts(rng: random.Random) -> list[str]:
+    """What transkit writes: the representative catalog, each single entry, 400 random catalogs."""
     texts = [pofile.format_catalog(representative_catalog())]
     texts += [pofile.format_catalog(Catalog(header_fields=HEADER, entries=(entry,))) for entry in SINGLE_ENTRIES]
     texts += [pofile.format_catalog(random_catalog(rng)) for _ in range(400)]
+    return texts
+
+
+def test_what_we_write_is_read_fast_and_the_same() -> None:
+    rng = random.Random(5)
+    texts = written_texts(rng)
     outcomes = [assert_agree(text) for text in texts]
     # only catalogs with the characters str.splitlines() breaks at (U+2028...) go the careful way
     assert outcomes.count("fast") >= len(texts) - 6
@@ -266,9 +272,7 @@ def assert_whole_is_entries(text: str) -> bool:
 
 def test_whole_text_reader_is_the_entry_reader() -> None:
     rng = random.Random(13)
-    texts = [pofile.format_catalog(representative_catalog())]
-    texts += [pofile.format_catalog(Catalog(header_fields=HEADER, entries=(entry,))) for entry in SINGLE_ENTRIES]
-    texts += [pofile.format_catalog(random_catalog(rng)) for _ in range(400)]
+    texts = written_texts(rng)
     read = [assert_whole_is_entries(text) for text in texts]
     assert read.count(True) >= len(texts) - 6  # what we write is read in one findall
     bases = texts[:40]

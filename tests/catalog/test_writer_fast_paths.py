@@ -4,8 +4,8 @@
 (field order included); ``_comment_block``'s one-reference shortcut writes the
 lines ``_reference_lines`` writes; ``format_catalog`` reuses the previous
 catalog's text only for the very same Entry objects; drift's
-``_document_order`` keeps the sorted order and ``carry_over``'s "no new msgid"
-exit is what ``align`` would have said.
+``_document_order`` keeps the sorted order, and ``align`` pairs nothing when
+there is no new msgid (why merge need not ask the carry-over then).
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def test_document_order_is_the_stable_sort_by_line() -> None:
 
 
 def test_no_new_msgid_means_no_link() -> None:
-    """carry_over returns {} without aligning when every new msgid is old or settled: align agrees."""
+    """With every new msgid old or settled, align pairs nothing: merge need not ask carry_over then."""
     rng = random.Random(8)
     words = [f"Sentence number {n} about things." for n in range(12)]
     for _ in range(200):

@@ -107,7 +107,7 @@ def placed_entry(
     return copy
 
 
-_ENTRY_DEFAULTS = {name: value for name, value in vars(Entry(msgid="")).items()}
+_ENTRY_DEFAULTS = dict(vars(Entry(msgid="")))  # (a copy: the field order and default values)
 
 
 @dataclass(frozen=True)

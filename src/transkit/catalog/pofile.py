@@ -906,14 +906,12 @@ def _fast_comments(comments: str) -> tuple[tuple[str, ...], tuple[str, ...], tup
     return tuple(translator), tuple(extracted), tuple(references), flags
 
 
-
-
 def _fast_ordered_comments(
     translator: str, extracted: str, references: str, flags: str
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], list[str]]:
     """_fast_comments for comment lines in gettext's order: each kind's lines in one piece of text."""
     return (
-        tuple([line[2:] for line in translator[:-1].split("\n")]) if translator else (),
+        _fast_translator(translator),
         _fast_extracted(extracted) if extracted else (),
         tuple(references.replace("\n#:", "\n")[2:].split()) if references else (),  # (the lines' words)
         _fast_comments(flags)[3] if flags else [],
