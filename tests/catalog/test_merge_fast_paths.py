@@ -7,12 +7,14 @@
 * ``drift._increasing_run`` returns every pair when their old indices already increase.
 
 ``_reference_merge`` is merge as it was before these shortcuts: hypothesis compares both on
-random catalogs with duplicates, contexts, obsolete entries and hooks that propose odd entries.
+random catalogs with duplicates, contexts, obsolete entries and hooks that propose odd entries
+(a proposal under another key than its template entry's is not taken: keys stay unique).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -41,20 +43,20 @@ def _reference_merge(template: Catalog, previous: Catalog | None, hook: Hook | N
             if kept is not None:
                 used.add(fresh.key)
                 entries.append(
-                    changed_entry(
+                    replace(  # (not changed_entry: the reference must not share the code under test)
                         kept,
                         references=fresh.references,
                         extracted_comments=fresh.extracted_comments,
                         obsolete=False,
                     )
                 )
-            elif fresh.msgid in proposals:
-                entries.append(proposals[fresh.msgid])
+            elif fresh.msgid in proposals and proposals[fresh.msgid].key == fresh.key:
+                entries.append(proposals[fresh.msgid])  # (a proposal under another key is not taken)
             else:
                 entries.append(fresh)
     kept_translations = {e.key: e.msgstr for e in entries} if old.entries else {}
     retired = [
-        changed_entry(e, obsolete=True, references=(), extracted_comments=())
+        replace(e, obsolete=True, references=(), extracted_comments=())
         for e in old.entries
         if (e.obsolete or e.msgstr)
         and not (e.key in used and kept_translations.get(e.key) == e.msgstr)
@@ -120,6 +122,9 @@ def test_merge_agrees_with_the_exact_path(
     merged = sync.merge(template, previous, "tr", PLURALS, carry_over=hook)
     assert merged == expected
     assert format_catalog(merged) == format_catalog(expected)
+    live = [e.key for e in merged.entries if not e.obsolete]
+    if len({e.key for e in fresh}) == len(fresh):  # a template of distinct keys gives a catalog of them
+        assert len(set(live)) == len(live)
 
 
 def test_the_carry_over_is_not_asked_when_every_template_entry_has_an_old_one() -> None:
@@ -177,7 +182,9 @@ def test_increasing_run_shortcut_agrees_with_patience_sorting(
     assert drift._increasing_run(pairs) == drift._patience_run(pairs)
 
 
-def test_a_proposal_under_a_kept_key_decides_what_is_retired_as_before() -> None:
+def test_a_proposal_under_another_key_is_not_taken() -> None:
+    """A hook proposing, for the template entry ("a", context x), an entry keyed ("a", no context)
+    would give two live entries under the key of the one kept: gettext refuses such a catalog."""
     old = Catalog(entries=(Entry("a", "T1", references=("s.html:1",)),))
     template = Catalog(
         entries=(
@@ -185,14 +192,15 @@ def test_a_proposal_under_a_kept_key_decides_what_is_retired_as_before() -> None
             Entry("a", msgctxt="x", references=("s.html:2",)),
         )
     )
-    hook = _odd_hook([Entry("a", "T2")])  # lands under (None, "a"), after the kept entry
+    hook = _odd_hook([Entry("a", "T2")])
     merged = sync.merge(template, old, "tr", PLURALS, carry_over=hook)
     assert merged == _reference_merge(template, old, hook)
-    assert [(e.msgid, e.msgstr, e.obsolete) for e in merged.entries] == [
-        ("a", "T1", False),
-        ("a", "T2", False),
-        ("a", "T1", True),
+    assert [(e.msgctxt, e.msgid, e.msgstr, e.obsolete) for e in merged.entries] == [
+        (None, "a", "T1", False),
+        ("x", "a", "", False),
     ]
+    taken = sync.merge(template, old, "tr", PLURALS, carry_over=_odd_hook([Entry("a", "T2", msgctxt="x")]))
+    assert [(e.msgctxt, e.msgstr) for e in taken.entries] == [(None, "T1"), ("x", "T2")]
 
 
 @settings(max_examples=200, deadline=None)

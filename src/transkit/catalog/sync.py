@@ -24,6 +24,8 @@ GENERATOR = "transkit"
 
 # A hook for the drift stage: given the new template and the old catalog,
 # propose entries for msgids the old catalog does not have.
+# (template, old catalog) -> entries for template entries without an old one, by msgid; a proposal
+# is taken only for the template entry of its own key (msgctxt and msgid), so keys stay unique.
 CarryOver = Callable[[Catalog, Catalog], dict[str, Entry]]
 
 
@@ -156,8 +158,8 @@ def merge(
 def _kept_or_fresh(
     template: Catalog, old: Catalog, propose: Callable[[], dict[str, Entry]]
 ) -> tuple[list[Entry], dict[tuple[str | None, str], str]]:
-    """The live entries in template order, and the keys of the old entries kept for them, each with the
-    msgstr of the last of those entries under that key (the kept one's, unless a proposal shares it).
+    """The live entries in template order, and the keys of the old entries kept for them, each with
+    the msgstr it keeps.
 
     ``propose`` (the carry-over) is asked only when a template entry has no old entry: its proposals
     are only looked at for those (after a revision that only moved or removed text: none).
@@ -186,23 +188,12 @@ def _kept_or_fresh(
             entries.append(placed_entry(kept, references, extracted, False))
     if missing:
         proposals = propose()
-        clash = False
         for index in missing:
-            msgid = entries[index].msgid
-            if msgid in proposals:
-                entries[index] = proposal = proposals[msgid]
-                clash = clash or (proposal.msgctxt, proposal.msgid) in used  # (a hook's odd choice)
-        if clash:
-            used = _last_msgstrs(entries, used)
+            fresh = entries[index]
+            proposal = proposals.get(fresh.msgid)
+            if proposal is not None and proposal.msgctxt == fresh.msgctxt and proposal.msgid == fresh.msgid:
+                entries[index] = proposal  # (under another key it would duplicate one: not taken)
     return entries, used
-
-
-def _last_msgstrs(
-    entries: list[Entry], used: dict[tuple[str | None, str], str]
-) -> dict[tuple[str | None, str], str]:
-    """For each key of ``used``, the msgstr of the last of ``entries`` under it."""
-    last = {(e.msgctxt, e.msgid): e.msgstr for e in entries}
-    return {key: last[key] for key in used}
 
 
 def _retire(entry: Entry) -> Entry:
