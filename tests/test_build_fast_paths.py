@@ -330,7 +330,7 @@ def test_inline_element_with_an_attribute_name_xml_refuses_is_built() -> None:
 def test_copied_tree_builds_like_a_fresh_parse(data: bytes) -> None:
     """The copy given to every language but the last keeps doctype and the comments around the root.
 
-    (noindex: a policy that changes more than alternate links builds on a copy, not on the walked tree.)
+    (noindex: a policy the render plan leaves to the tree path.)
     """
     catalog = _shouting_catalog(data, Path("t.html"))
     walked = walk_page(data, "t.html", OPTIONS, "en", 3)
@@ -351,8 +351,8 @@ POLICIES = [
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(REPO)))
 def test_walked_page_builds_like_a_fresh_parse_in_every_language(path: Path) -> None:
-    """Uses before the last build on the walked tree and put it back (or on a copy): each use builds
-    exactly what a fresh parse builds, whatever the languages before it did to the tree."""
+    """Uses rendered by concatenation or built on a copy of the walked tree (the last on the tree itself):
+    each use builds exactly what a fresh parse builds, whatever the languages before it did."""
     data = path.read_bytes()
     catalog = _shouting_catalog(data, path)
     uses = [("tr", POLICIES[1]), ("ar", POLICIES[0]), ("ru", POLICIES[3]), ("de", POLICIES[2]), ("fa", POLICIES[1])]
@@ -361,23 +361,6 @@ def test_walked_page_builds_like_a_fresh_parse_in_every_language(path: Path) -> 
         each = build_page(data, path, catalog, "x.po", language, OPTIONS, "en", True, policy)
         once = build_page(data, path, catalog, "x.po", language, OPTIONS, "en", True, policy, walked)
         assert once == each, language
-
-
-def test_tree_undo_puts_back_children_tails_and_attributes() -> None:
-    root = etree.fromstring('<div a="1">t<b>x</b>u<i/>v<!--c-->w</div>')
-    before = etree.tostring(root)
-    undo = html.TreeUndo()
-    undo.keep_children(root)
-    undo.keep_attribute(root, "a")
-    undo.keep_attribute(root, "lang")
-    root.set("a", "2")
-    root.set("lang", "tr")
-    del root[0:2]
-    root.text = "new"
-    root[0].tail = None
-    root.insert(0, etree.Element("span"))
-    undo.restore()
-    assert etree.tostring(root) == before
 
 
 def _materialize_pieces_reference(pieces: Any, out: list[Any]) -> None:

@@ -31,7 +31,6 @@ from .source.html import (
     Point,
     SourceMarkup,
     TextUnit,
-    TreeUndo,
     Unit,
     WalkedPage,
     WalkOptions,
@@ -188,9 +187,8 @@ def build_page(
     """The source page with every usable translation from ``catalog`` spliced in.
 
     ``walked``: the page already walked (by :func:`walk_page`), when it is built in several languages.
-    Most such builds are rendered by concatenation, without changing the tree (see :class:`_RenderPlan`).
-    Otherwise a use before the last builds on the walked tree itself and puts it back afterwards (see
-    :class:`TreeUndo`) when the policy changes nothing but alternate links; otherwise on a copy.
+    Most such builds are rendered by concatenation, without changing the tree (see :class:`_RenderPlan`);
+    the others build on a copy of the walked tree, but for the last use (see :meth:`WalkedPage.next_use`).
     """
     if walked is not None and not policy.noindex and not policy.notice:
         plan = _RenderPlan.of(walked)
@@ -198,47 +196,30 @@ def build_page(
             walked.uses -= 1  # (nothing in the tree changes: a later use gets it as the walk left it)
             translator, html = plan.render(catalog, catalog_path, target, include_fuzzy, policy)
             return BuildResult(html, tuple(translator.warnings), translator.segments, translator.translated)
-    undo = None
     if walked is not None:
-        if walked.uses > 1 and not policy.noindex and not policy.notice:
-            undo = TreeUndo()
-        page, units = walked.next_use(undo)
+        page, units = walked.next_use()
     else:
         page = parse_page(data, source_path, default_language)
         options = WalkOptions(page.language, options.segmentation, options.include, options.exclude)
         units = walk_units(page, options)
-    try:
-        translator, html = _build(page, units, catalog, catalog_path, target, include_fuzzy, policy, undo)
-    finally:
-        if undo is not None:
-            undo.restore()
+    translator, html = _build(page, units, catalog, catalog_path, target, include_fuzzy, policy)
     return BuildResult(html, tuple(translator.warnings), translator.segments, translator.translated)
 
 
 def _build(
     page: ParsedPage, units: list[Unit], catalog: Catalog, catalog_path: Path | str, target: str,
-    include_fuzzy: bool, policy: PagePolicy, undo: TreeUndo | None,
+    include_fuzzy: bool, policy: PagePolicy,
 ) -> tuple[_Translator, bytes]:
-    """Translate the page's tree in place and serialise it; ``undo`` records every change (policy: alternates only)."""
+    """Translate the page's tree in place and serialise it."""
     translator = _Translator(catalog, catalog_path, include_fuzzy)
     # Attributes first: text units copy inline elements, and the copies must carry translated attributes.
-    apply_translations([u for u in units if isinstance(u, AttributeUnit)], translator, undo)
+    apply_translations([u for u in units if isinstance(u, AttributeUnit)], translator)
     texts = [u for u in units if not isinstance(u, AttributeUnit)]
     # No draft <span> where an element cannot be: <title> (and <option>) hold text only.
     text_only = _text_only(page)
-    fell_back = apply_translations([u for u in texts if u.container in text_only], translator, undo)
+    fell_back = apply_translations([u for u in texts if u.container in text_only], translator)
     translator.mark_drafts = policy.mark_drafts
-    fell_back += apply_translations([u for u in texts if u.container not in text_only], translator, undo)
-    root = page.tree.getroot()
-    if undo is not None:
-        for unit in fell_back:
-            undo.keep_attribute(unit.container, "lang")
-        undo.keep_attribute(root, "lang")
-        undo.keep_attribute(root, "dir")
-        undo.keep_children(root)  # (set_alternates may add a <head>)
-        head = root.find("head")
-        if head is not None:
-            undo.keep_children(head)
+    fell_back += apply_translations([u for u in texts if u.container not in text_only], translator)
     _mark_fallbacks(page, fell_back)
     _set_language(page, target)
     _apply_policy(page, policy)

@@ -1209,12 +1209,10 @@ class WalkedPage:
     """A page parsed and walked once, to be built in several languages.
 
     The walk (sentence splitting included) is most of the work of building a
-    page and the same for every language. A use that records its every change
-    in a :class:`TreeUndo` (and restores it when done) gets the walked page
-    itself. Otherwise each use but the last gets its own copy of the tree (made
-    in C by libxml2, doctype and the root's sibling comments included, before
-    any use changed the tree) with the units moved over to it, node for node;
-    the last use gets the walked page itself. A use built by concatenation (see
+    page and the same for every language. Each use but the last gets its own
+    copy of the tree (made in C by libxml2, doctype and the root's sibling
+    comments included, before any use changed the tree) with the units moved
+    over to it, node for node; the last use gets the walked page itself. A use built by concatenation (see
     ``build._RenderPlan``, kept in ``plan``) changes nothing and only counts itself.
     """
 
@@ -1223,55 +1221,14 @@ class WalkedPage:
     uses: int
     plan: Any = None  # the build's render plan, made at the first use that wants one (False: none fits)
 
-    def next_use(self, undo: TreeUndo | None = None) -> tuple[ParsedPage, list[Unit]]:
-        """A page to change, and its units (the walked ones when ``undo`` will put the tree back)."""
+    def next_use(self) -> tuple[ParsedPage, list[Unit]]:
+        """A page to change, and its units."""
         self.uses -= 1
-        if self.uses <= 0 or undo is not None:
+        if self.uses <= 0:
             return self.page, self.units
         page = _moved(self.page, tree=copy.deepcopy(self.page.tree))  # cheaper than parsing the bytes again
         nodes = dict(zip(self.page.tree.getroot().iter(), page.tree.getroot().iter()))
         return page, [_moved_unit(unit, nodes) for unit in self.units]
-
-
-@dataclass
-class TreeUndo:
-    """What one build changed in a walked tree, to put it back for the next language.
-
-    Much cheaper than a copy of the tree with every unit moved over to it: a
-    build changes the children of the containers it splices translations into,
-    and a few attributes. Record each before the change (see :meth:`keep_children`
-    and :meth:`keep_attribute`); :meth:`restore` puts them back.
-    """
-
-    children: dict[Any, tuple[str | None, list[Any], list[str | None]]] = field(default_factory=dict)
-    attributes: list[tuple[Any, str, str | None]] = field(default_factory=list)
-
-    def keep_children(self, element: Any) -> None:
-        """Before the first change to ``element``'s text, children or their tails."""
-        if element not in self.children:
-            children = list(element)
-            self.children[element] = (element.text, children, [child.tail for child in children])
-
-    def keep_attribute(self, element: Any, name: str) -> None:
-        """Before a change to one attribute (set, never removed) of ``element``."""
-        self.attributes.append((element, name, element.get(name)))
-
-    def restore(self) -> None:
-        """The tree as it was before the first change recorded (removed children come back with their tails)."""
-        for element, name, value in reversed(self.attributes):
-            if value is None:
-                element.attrib.pop(name, None)
-            else:
-                element.set(name, value)  # (in place: the attribute keeps its position)
-        for element, (text, children, tails) in self.children.items():
-            element[:] = children
-            if element.text != text:  # (reading is much cheaper than writing, and most are unchanged)
-                element.text = text
-            for child, tail in zip(children, tails):
-                if child.tail != tail:
-                    child.tail = tail
-        self.children.clear()
-        self.attributes.clear()
 
 
 def walk_page(data: bytes, path: Path | str, options: WalkOptions, default_language: str, uses: int) -> WalkedPage:
@@ -1389,13 +1346,13 @@ KEEP_SOURCE = _KeepSource()
 Translate = Callable[[str, dict[int, Placeholder]], "tuple[Piece, ...] | _KeepSource | None"]
 
 
-def apply_translations(units: list[Unit], translate: Translate, undo: TreeUndo | None = None) -> list[TextUnit]:
+def apply_translations(units: list[Unit], translate: Translate) -> list[TextUnit]:
     """Splice translations into the tree; returns the text units that fell back entirely.
 
     ``translate(msgid, placeholders)`` returns parsed pieces, ``KEEP_SOURCE``
     for a translation equal to its msgid, or None when there is no usable
     translation (the source stays). Units are processed last to first so the
-    positions of earlier units stay valid. ``undo`` records every change made.
+    positions of earlier units stay valid.
     """
     untouched: list[TextUnit] = []
     for unit in reversed(units):
@@ -1403,8 +1360,6 @@ def apply_translations(units: list[Unit], translate: Translate, undo: TreeUndo |
             pieces = translate(unit.msgid, {})
             if isinstance(pieces, tuple):
                 value = "".join(p for p in pieces if isinstance(p, str))
-                if undo is not None:
-                    undo.keep_attribute(unit.element, unit.attribute)
                 unit.element.set(unit.attribute, clean_text(value))
             continue
         translated = [translate(s.msgid, s.placeholders) for s in unit.segments]
@@ -1424,8 +1379,6 @@ def apply_translations(units: list[Unit], translate: Translate, undo: TreeUndo |
                 _materialize_pieces(pieces, nodes)
         if unit.trail:
             _materialize_tokens(unit.trail, nodes)
-        if undo is not None:
-            undo.keep_children(unit.container)
         _splice(unit, nodes)
     untouched.reverse()
     return untouched
@@ -1490,7 +1443,7 @@ def _materialize_pieces(pieces: tuple[Piece, ...], out: list[Any]) -> None:
     """A parsed translation into nodes, appended to ``out``: text is escaped by lxml, markup only from the source."""
     for piece in pieces:
         if isinstance(piece, str):  # what _fill does with top-level text and atoms, without its generator
-            text = piece if piece.isprintable() else clean_text(piece)  # (clean_text's own first test, without a call)
+            text = shown_text(piece)
             if text:
                 out.append(text)
         elif isinstance(piece, Atomic):
