@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import stat
 import subprocess
 import sys
@@ -63,7 +64,7 @@ def test_a_batch_shows_nothing_until_it_is_committed(tmp_path: Path) -> None:
         assert write_if_changed(tmp_path / "same.po", b"") is True
         assert old.read_bytes() == b"old" and not new.exists()  # each file still entirely old
         assert len(hidden(tmp_path)) == 3 and all(fsutil._TEMPORARY.match(n) for n in hidden(tmp_path))
-        assert sorted(p.name for p in batch.staged) == ["new.po", "old.po", "same.po"]
+        assert sorted(os.path.basename(p) for p in batch.staged) == ["new.po", "old.po", "same.po"]
     assert old.read_bytes() == b"changed" and new.read_bytes() == b"new"
     assert hidden(tmp_path) == []
 
@@ -105,8 +106,9 @@ def test_staged_files_can_be_committed_by_someone_else(tmp_path: Path) -> None:
         write_if_changed(tmp_path / "a.po", b"a")
         write_if_changed(tmp_path / "b.po", b"b")
     staged = batch.take()
-    assert [path.name for path, _ in staged] == ["a.po", "b.po"] and not (tmp_path / "a.po").exists()
-    commit_staged(staged)
+    assert [os.path.basename(path) for path, _ in staged] == ["a.po", "b.po"] and not (tmp_path / "a.po").exists()
+    assert all(type(path) is str and type(temporary) is str for path, temporary in staged)  # cheap to pickle
+    commit_staged(pickle.loads(pickle.dumps(staged)))
     assert (tmp_path / "a.po").read_bytes() == b"a" and (tmp_path / "b.po").read_bytes() == b"b"
 
 
@@ -147,3 +149,13 @@ def test_read_head(tmp_path: Path) -> None:
     path.write_bytes("é".encode() * 3000)
     assert read_head(path, 10) == "ééééé"
     assert read_head(tmp_path / "missing.pot") == ""
+
+
+def test_a_second_write_in_a_batch_replaces_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "a.po"
+    with batched_writes() as batch:
+        assert write_if_changed(path, b"first") is True
+        assert write_if_changed(path, b"first") is False  # the staged bytes are the same
+        assert write_if_changed(path, b"second") is True
+        assert len(batch.staged) == 1 and len(hidden(tmp_path)) == 1
+    assert path.read_bytes() == b"second" and hidden(tmp_path) == []

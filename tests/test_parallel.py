@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import subprocess
 import sys
+import time
 import traceback
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -112,6 +115,45 @@ def test_chunks_cover_every_item_in_order() -> None:
         assert max(len(piece) for piece in pieces) <= parallel.MAX_CHUNK
     assert parallel.chunks([], 2) == []
     assert parallel.chunks([1, 2, 3], 4) == [[1], [2], [3]]
+    pieces = parallel.chunks(items, 2)  # full chunks, then the last two chunks' worth in quarters
+    assert [len(piece) for piece in pieces] == [16] * 60 + [8] + [4] * 8
+    assert [len(piece) for piece in parallel.chunks(list(range(10)), 2)] == [1] * 10
+
+
+def test_chunks_made_as_items_come_are_the_chunks_of_the_whole_list() -> None:
+    for jobs in (1, 2, 3):
+        for size in (1, 4, 16):
+            for count in range(0, 120):
+                items = list(range(count))
+                streamed = list(parallel._stream_chunks(iter(items), jobs, size))
+                tail_start = max(0, count - jobs * size)
+                head = [items[start : min(start + size, tail_start)] for start in range(0, tail_start, size)]
+                tail_size = max(1, size // 4)
+                tail = [items[start : start + tail_size] for start in range(tail_start, count, tail_size)]
+                assert streamed == head + tail, (jobs, size, count)
+
+
+def _mark_started(folder: str, chunk: list[int]) -> list[int]:
+    Path(folder, f"{chunk[0]}.done").touch()
+    return chunk
+
+
+def test_workers_start_while_items_are_still_coming(tmp_path: Path) -> None:
+    """A lazy list of items (articles found out of date one by one) is worked on as it comes."""
+    seen_before_the_end: list[bool] = []
+
+    def items() -> Iterator[int]:
+        for item in range(1000):
+            if item == 999:  # the workers have had the first chunks for a while: wait for one to finish
+                deadline = time.monotonic() + 30
+                while not any(tmp_path.iterdir()) and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                seen_before_the_end.append(any(tmp_path.iterdir()))
+            yield item
+
+    done = [item for part in parallel.map_chunks(functools.partial(_mark_started, str(tmp_path)), items(), 2)
+            for item in part]
+    assert done == list(range(1000)) and seen_before_the_end == [True]
 
 
 def _square_all(chunk: list[int]) -> list[tuple[int, int]]:
@@ -133,6 +175,17 @@ def _boom(chunk: list[int]) -> list[int]:
     if 13 in chunk:
         raise ValueError("thirteen")
     return chunk
+
+
+def _garbage_settings(chunk: list[int]) -> list[tuple[int, int]]:
+    return [(gc.get_threshold()[0], gc.get_freeze_count()) for _ in chunk]
+
+
+def test_workers_collect_garbage_less_often() -> None:
+    settings = {result for part in parallel.map_chunks(_garbage_settings, list(range(64)), jobs=2) for result in part}
+    assert {threshold for threshold, _ in settings} == {parallel.WORKER_GC_THRESHOLD}
+    assert all(frozen > 0 for _, frozen in settings)  # what the parent had is left out of every collection
+    assert gc.get_threshold()[0] != parallel.WORKER_GC_THRESHOLD  # the main process keeps its own
 
 
 def test_a_crash_in_a_worker_reaches_the_caller() -> None:

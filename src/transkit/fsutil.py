@@ -38,7 +38,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     The new file gets the old one's permissions (a new file: 0644).
     """
     batch = _BATCHES[-1] if _BATCHES else None
-    if batch is not None and path in batch.staged:
+    if batch is not None and os.fspath(path) in batch.staged:
         return batch.restage(path, data)
     old, mode = _read_with_mode(path)
     if old == data:
@@ -161,7 +161,9 @@ def _umask_keeps(mode: int) -> bool:
     return False
 
 
-Staged = list[tuple[Path, str]]  # (path, the temporary that will replace it)
+# (path, the temporary that will replace it), both as strings: staged files cross from the
+# workers to the main process, and a Path costs 50 times a string to unpickle.
+Staged = list[tuple[str, str]]
 
 
 @dataclass
@@ -173,18 +175,18 @@ class WriteBatch:
     """
 
     limit: int | None = 256
-    staged: dict[Path, str] = field(default_factory=dict)
+    staged: dict[str, str] = field(default_factory=dict)
 
     def stage(self, path: Path, temporary: str) -> None:
-        self.staged[path] = temporary
+        self.staged[os.fspath(path)] = temporary
         if self.limit is not None and len(self.staged) >= self.limit:
             self.commit()
 
     def restage(self, path: Path, data: bytes) -> bool:
         """A second write to a path of this batch: the last one wins."""
-        temporary = self.staged.pop(path)
+        temporary = self.staged.pop(os.fspath(path))
         if Path(temporary).read_bytes() == data:
-            self.staged[path] = temporary
+            self.staged[os.fspath(path)] = temporary
             return False
         Path(temporary).unlink(missing_ok=True)
         return write_if_changed(path, data)
@@ -235,7 +237,7 @@ def commit_staged(staged: Staged) -> None:
             renamed += 1
     finally:
         discard_staged(staged[renamed:])  # after a failure the rest stay as they were
-    _flush_folders({path.parent for path, _ in staged})
+    _flush_folders(path for path, _ in staged)
 
 
 def discard_staged(staged: Staged) -> None:
@@ -256,13 +258,13 @@ def _flush_files(paths: list[str]) -> None:
             os.close(descriptor)
 
 
-def _flush_folders(folders: set[Path]) -> None:
-    """The renames onto the disk."""
+def _flush_folders(paths: Iterable[str]) -> None:
+    """The renames of ``paths`` onto the disk."""
     if hasattr(os, "sync"):
         os.sync()
         return
-    for folder in folders:  # pragma: no cover - platforms without sync()
-        _sync_folder(folder)
+    for folder in {os.path.dirname(path) for path in paths}:  # pragma: no cover - platforms without sync()
+        _sync_folder(Path(folder))
 
 
 def _sync_folder(folder: Path) -> None:

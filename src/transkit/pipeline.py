@@ -131,7 +131,7 @@ def _run_chunk(work: functools.partial[None], articles: Sequence[Article]) -> tu
     return reports, batch.take()
 
 
-def _each_article(work: functools.partial[None], articles: Sequence[Article], jobs: int | None) -> Iterator[Report]:
+def _each_article(work: functools.partial[None], articles: Iterable[Article], jobs: int | None) -> Iterator[Report]:
     """Every article through ``work``, in ``jobs`` processes: its report, in article order.
 
     Files are in place once the iteration is over.
@@ -150,7 +150,7 @@ def _each_article(work: functools.partial[None], articles: Sequence[Article], jo
         discard_staged(pending)  # only after a failure: those files stay as they were
 
 
-def _run_articles(work: functools.partial[None], articles: Sequence[Article], jobs: int | None) -> Report:
+def _run_articles(work: functools.partial[None], articles: Iterable[Article], jobs: int | None) -> Report:
     """Every article through ``work``, in ``jobs`` processes; findings in article order."""
     report = Report()
     for part in _each_article(work, articles, jobs):
@@ -174,18 +174,22 @@ def sync_project(
     articles = find_articles(config, only)
     if not (config.locales / TEMPLATES).is_dir():  # a first sync: no article can be up to date
         return _run_articles(functools.partial(_sync_article, config, check), articles, jobs)
-    stale = []
     skipped = 0
-    for article in articles:
-        try:
-            current = _up_to_date(config, article, template_path(config, article.slug))
-        except TranskitError:
-            current = False  # reported in its turn by _sync_article
-        if current:
-            skipped += 1
-        else:
-            stale.append(article)
-    report = _run_articles(functools.partial(_sync_article, config, check), stale, jobs)
+
+    def stale_articles() -> Iterator[Article]:
+        """Found one by one: workers start on the first while the rest are checked."""
+        nonlocal skipped
+        for article in articles:
+            try:
+                current = _up_to_date(config, article, template_path(config, article.slug))
+            except TranskitError:
+                current = False  # reported in its turn by _sync_article
+            if current:
+                skipped += 1
+            else:
+                yield article
+
+    report = _run_articles(functools.partial(_sync_article, config, check), stale_articles(), jobs)
     report.skipped += skipped
     return report
 
