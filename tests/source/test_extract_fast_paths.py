@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from test_fuzz_segmenter import page as random_page
 
 from transkit.errors import SourceError
 from transkit.source import html, sentences
@@ -289,8 +290,9 @@ REPO = Path(__file__).resolve().parents[2]
 PAGES = sorted({*(REPO / "tests").rglob("*.html"), *(REPO / "sources").glob("*.html")})
 
 
-def _segment_by_parts(tokens: list[html.Token], line: int, flat: str) -> html.SegmentSlice:
-    """_segment as first written (the reference): each text normalised on its own, placeholders by id."""
+def _segment_by_parts(tokens: list[html.Token], line: int, flat: str, numbered: bool = True) -> html.SegmentSlice:
+    """_segment as first written (the reference): each text normalised on its own, placeholders by id
+    (always numbered: extraction's segments without placeholders must have the same msgids)."""
     if len(tokens) == 1 and tokens[0][0] == "text":
         return html.SegmentSlice(tokens, {}, normalize_spaces(tokens[0][1]).strip(" "), line)
     placeholders: dict[int, Placeholder] = {}
@@ -464,6 +466,41 @@ def _exactly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(html, "_as_utf8", lambda data, text, encoding: text.encode("utf-8"))
     monkeypatch.setattr(sentences, "_sentence_gaps", _gaps_by_two_scans)
     monkeypatch.setattr(sentences, "_content_bounds", _bounds_by_stripping)
+    monkeypatch.setattr(html, "extract", _extract_from_units)
+    monkeypatch.setattr(html._Walker, "run", _run_through_tokenize)
+    monkeypatch.setattr(html, "_may_be_url", lambda text: True)
+
+
+def _run_through_tokenize(
+    self: html._Walker, container: Any, children: list[Any], start: int, end: int, state: html._State, switched_off: bool
+) -> None:
+    """_Walker.run as first written: every inline node through tokenize (no shortcut for those without children)."""
+    before = children[start - 1] if start else None
+    lead_text = container.text if before is None else before.tail
+    tokens: list[html.Token] = [("text", lead_text)] if lead_text else []
+    for child in children[start:end]:
+        self.tokenize(child, state, tokens)
+    attributes, self.pending_attributes = self.pending_attributes, []
+    if state.active and not switched_off:
+        self.add_text_unit(container, before, start, end, tokens, state)
+    for element, element_state in attributes:
+        self.attribute_units(element, element_state)
+
+
+def _extract_from_units(
+    data: bytes, path: Any, options: html.WalkOptions, default_language: str, settings: str
+) -> html.Document:
+    """extract as first written (the reference for the walker's extraction mode): the segments of the
+    units walk_units gives the build, with their tokens, placeholders, lead and trail."""
+    page = html.parse_page(data, path, default_language)
+    options = html.WalkOptions(page.language, options.segmentation, options.include, options.exclude)
+    segments: list[html.Segment] = []
+    for unit in html.walk_units(page, options):
+        if isinstance(unit, html.AttributeUnit):
+            segments.append(html.Segment(unit.msgid, unit.kind, unit.line, unit.notes))
+        else:
+            segments.extend(html.Segment(piece.msgid, unit.kind, piece.line, unit.notes) for piece in unit.segments)
+    return html.Document(page.language, tuple(segments), html.source_hash(data, settings))
 
 
 def _bounds_by_stripping(text: str) -> tuple[int, int]:
@@ -529,3 +566,61 @@ def test_source_checks_read_the_bytes_as_the_copies_did(data: bytes, padding: in
         assert (b"\x00" in page[:limit]) == (page.find(b"\x00", 0, limit) >= 0)
     found, copied = html.CHARSET.search(page, 0, 4096), html.CHARSET.search(page[:4096])
     assert (found and (found.span(), found.group(1))) == (copied and (copied.span(), copied.group(1)))
+
+
+# --------------------------------------------------------------------------- round 5: the walker's extraction mode
+
+
+def test_extraction_mode_gives_the_segments_of_the_units_on_every_page() -> None:
+    """extract (the walker making segments, no units) against the segments of walk_units' units, for every
+    page under tests/ and sources/, both segmentations, with selectors that include and exclude."""
+    cases = 0
+    for path in PAGES:
+        data = path.read_bytes()
+        for language in ("en", "tr"):
+            for options in (html.WalkOptions(language), html.WalkOptions(language, "paragraph"),
+                            html.WalkOptions(language, "sentence", ("p", "li"), (".notranslate", "footer"))):
+                try:
+                    expected = _extract_from_units(data, path, options, language, "s")
+                except SourceError as exc:
+                    with pytest.raises(SourceError, match=re.escape(str(exc))):
+                        html.extract(data, path, options, language, "s")
+                    continue
+                assert html.extract(data, path, options, language, "s") == expected, path
+                cases += bool(expected.segments)
+    assert cases > 300
+
+
+def test_walk_units_still_number_placeholders() -> None:
+    """The build's units keep their placeholders (only extraction skips them)."""
+    page = html.parse_page(b"<html><body><p>A <b>bold</b> word.<br>Next.</p></body></html>", "t.html", "en")
+    (unit,) = html.walk_units(page, html.WalkOptions("en"))
+    assert [(p.number, p.name, p.paired) for s in unit.segments for p in s.placeholders.values()] == [
+        (1, "b", True), (2, "br", False)
+    ]
+    assert unit.segments[0].placeholders[1].node.tag == "b"
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@given(random_page(), st.sampled_from(["sentence", "paragraph"]), st.sampled_from([(), ("p", "li", "span")]),
+       st.sampled_from([(), ("b", ".x", "[translate=no]")]), st.sampled_from(["en", "tr"]))
+def test_extraction_mode_gives_the_segments_of_the_units_on_random_pages(
+    data: bytes, segmentation: str, include: tuple[str, ...], exclude: tuple[str, ...], language: str
+) -> None:
+    options = html.WalkOptions(language, segmentation, include, exclude)
+    try:
+        expected = _extract_from_units(data, "page.html", options, language, "s")
+    except SourceError:
+        with pytest.raises(SourceError):
+            html.extract(data, "page.html", options, language, "s")
+        return
+    assert html.extract(data, "page.html", options, language, "s") == expected
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["a", "b", ".", "@", ":", "/", "www", "http", "s", " ", "-", "_", "+", "é", "1"]),
+                max_size=12).map("".join))
+def test_url_precheck_never_hides_a_url(value: str) -> None:
+    """URLISH matches only texts holding ".", "@" or ":" (is_opaque skips it for the others)."""
+    if html.URLISH.match(value):
+        assert html._may_be_url(value)

@@ -623,6 +623,9 @@ class _Walker:
     excluded: frozenset[Any] = frozenset()
     units: list[Unit] = field(default_factory=list)
     pending_attributes: list[tuple[Any, _State]] = field(default_factory=list)
+    # Extraction (see :func:`extract`): each unit's segments go here, as Segments, not ``units``: no unit and
+    # no Placeholder is made, and segment slices are dropped at once (only the build reads those).
+    segments: list[Segment] | None = None
     selective: bool = field(init=False)  # whether include/exclude selectors picked any element
 
     def __post_init__(self) -> None:
@@ -634,8 +637,12 @@ class _Walker:
         """The state of `element`; `keys` are its attribute names when the caller has them already."""
         if not self.selective or (element not in self.included and element not in self.excluded):
             # Most elements: no attribute that could change the state (states are never modified once made).
-            names = _STATE_ATTRIBUTES.intersection(element.keys() if keys is None else keys)
-            if not names or (names == _CLASS_ONLY and "notranslate" not in element.get("class")):
+            if keys is None:
+                keys = element.keys()
+            if _STATE_ATTRIBUTES.isdisjoint(keys):  # (most: no set to make)
+                return parent
+            names = _STATE_ATTRIBUTES.intersection(keys)
+            if names == _CLASS_ONLY and "notranslate" not in element.get("class"):
                 return parent
         translate, language_ok, notes = parent.translate, parent.language_ok, parent.notes
         value = (element.get("translate") or "").strip().lower()
@@ -722,7 +729,7 @@ class _Walker:
         unless they are never translated."""
         keys = element.keys()  # (no attributes: neither state_of nor attribute_units has anything to do)
         state = self.state_of(element, parent_state, keys) if keys or self.selective else parent_state
-        if keys and state.active:
+        if keys and state.active and not _UNIT_ATTRIBUTES.isdisjoint(keys):  # (see attribute_units)
             self.attribute_units(element, state, keys)
         if tag in UNTRANSLATABLE:
             return
@@ -747,7 +754,14 @@ class _Walker:
         if lead_text:
             tokens.append(("text", lead_text))
         for child in children[start:end]:
-            self.tokenize(child, state, tokens)
+            if len(child):
+                self.tokenize(child, state, tokens)
+            else:  # (most inline nodes: what tokenize does with a node without children, without its stack)
+                if self._open_node(child, state, tokens) is not None:
+                    tokens.append(("close", child))
+                tail = child.tail
+                if tail:
+                    tokens.append(("text", tail))
         attributes = self.pending_attributes
         if attributes:  # (most runs have none)
             self.pending_attributes = []
@@ -810,7 +824,7 @@ class _Walker:
         if tag in OPAQUE or not state.active:
             return True
         inside = _text_inside(element) if len(element) else text or ""
-        return not LETTER.search(inside) or bool(URLISH.match(inside))
+        return not LETTER.search(inside) or (_may_be_url(inside) and bool(URLISH.match(inside)))
 
     def add_text_unit(
         self, container: Any, before: Any, start: int, end: int, tokens: list[Token], state: _State
@@ -842,7 +856,21 @@ class _Walker:
             segments, gaps = _split_text(value, spans, line)
         else:
             segments, gaps = [SegmentSlice([("text", value)], {}, normalize_spaces(value).strip(" "), line)], []
-        self.units.append(TextUnit(container, start, end, _kind(container), state.notes, lead, segments, gaps, trail))
+        self._add(container, start, end, state, lead, segments, gaps, trail)
+
+    def _add(
+        self, container: Any, start: int, end: int, state: _State,
+        lead: list[Token], segments: list[SegmentSlice], gaps: list[str], trail: list[Token],
+    ) -> None:
+        """A text unit; when extracting (see ``segments``), its segments only."""
+        kind = _kind(container)
+        extracted = self.segments
+        if extracted is None:
+            self.units.append(TextUnit(container, start, end, kind, state.notes, lead, segments, gaps, trail))
+            return
+        notes = state.notes
+        for piece in segments:
+            extracted.append(_new_segment(piece.msgid, kind, piece.line, notes))
 
     def _add_unit(
         self, container: Any, before: Any, start: int, end: int, tokens: list[Token], state: _State
@@ -864,9 +892,8 @@ class _Walker:
             return
         if lead:
             line += _flat_text(lead).count("\n")
-        segments, gaps = _split(body, flat, starts, self.options, line)
-        kind = _kind(container)
-        self.units.append(TextUnit(container, start, end, kind, state.notes, lead, segments, gaps, trail))
+        segments, gaps = _split(body, flat, starts, self.options, line, self.segments is None)
+        self._add(container, start, end, state, lead, segments, gaps, trail)
 
     def attribute_units(self, element: Any, state: _State, keys: list[str] | None = None) -> None:
         """The units of an element's translatable attributes; `keys` as for state_of."""
@@ -877,7 +904,10 @@ class _Walker:
             msgid = normalize_spaces(value).strip()
             if LETTER.search(msgid) and not URLISH.match(msgid):
                 line = element.sourceline or 0
-                self.units.append(AttributeUnit(element, attribute, kind, state.notes, msgid, line))
+                if self.segments is not None:  # extraction: the segment only
+                    self.segments.append(_new_segment(msgid, kind, line, state.notes))
+                else:
+                    self.units.append(AttributeUnit(element, attribute, kind, state.notes, msgid, line))
 
 
 def _is_switch_comment(node: Any) -> str | None:
@@ -984,20 +1014,21 @@ def _is_wrapped(tokens: list[Token]) -> bool:
 
 
 def _split(
-    body: list[Token], flat: str, starts: list[int], options: WalkOptions, line: int
+    body: list[Token], flat: str, starts: list[int], options: WalkOptions, line: int, numbered: bool = True
 ) -> tuple[list[SegmentSlice], list[str]]:
     """Split a unit's body into sentence segments (or keep it whole) and the white space between.
 
-    ``flat`` and ``starts`` are the body flattened (see :func:`_flatten`).
+    ``flat`` and ``starts`` are the body flattened (see :func:`_flatten`); ``numbered``: whether the
+    segments get their placeholders (extraction reads only the msgids, see :func:`_segment`).
     """
     if options.segmentation == "paragraph":
-        return [_segment(body, line, flat)], []
+        return [_segment(body, line, flat, numbered)], []
     spans = _spans(flat, options.language)
     if len(spans) <= 1:
-        return [_segment(body, line, flat)], []
+        return [_segment(body, line, flat, numbered)], []
     if len(body) == 1 and body[0][0] == "text":
         return _split_text(flat, spans, line)
-    return _cut(body, starts, flat, spans, line)
+    return _cut(body, starts, flat, spans, line, numbered)
 
 
 def _split_text(text: str, spans: list[tuple[int, int]], line: int) -> tuple[list[SegmentSlice], list[str]]:
@@ -1057,7 +1088,7 @@ def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]
 
 
 def _cut(
-    body: list[Token], starts: list[int], flat: str, spans: Sequence[tuple[int, int]], line: int
+    body: list[Token], starts: list[int], flat: str, spans: Sequence[tuple[int, int]], line: int, numbered: bool = True
 ) -> tuple[list[SegmentSlice], list[str]]:
     """The segment of each span (its tokens numbered, see :func:`_segment`) and the white space between.
 
@@ -1088,7 +1119,7 @@ def _cut(
         if end <= bounds[index + 1] and start < end and body[index][0] == "text":  # (most spans: one text's slice)
             segments.append(SegmentSlice([("text", text)], {}, normalize_spaces(text).strip(" "), line))
         else:
-            segments.append(_segment(_overlapping(body, bounds, index, start, end), line, text))
+            segments.append(_segment(_overlapping(body, bounds, index, start, end), line, text, numbered))
         line += text.count("\n")
         previous_end = end
     return segments, gaps
@@ -1117,12 +1148,18 @@ def _overlapping(body: list[Token], bounds: list[int], first: int, start: int, e
 _MARKER_CHARS = re.compile(f"[{OPEN}{CLOSE}{ATOMIC}]")
 
 
-def _segment(tokens: list[Token], line: int, flat: str) -> SegmentSlice:
+def _may_be_url(text: str) -> bool:
+    """False when URLISH cannot match: each of its forms holds a ".", "@" or ":" (most link texts hold none)."""
+    return "." in text or "@" in text or ":" in text
+
+
+def _segment(tokens: list[Token], line: int, flat: str, numbered: bool = True) -> SegmentSlice:
     """Number the placeholders of a segment from 1 and render its msgid.
 
     A number whose token the source text itself spells out (``&lt;b1&gt;``) is
     skipped, so a msgid never has two meanings for one token. ``flat`` is the
     segment flattened (see :func:`_flatten`): without a "<" it spells out none.
+    Without ``numbered`` (extraction), no Placeholder is made: the msgid is the same.
     """
     if len(tokens) == 1 and tokens[0][0] == "text":  # most segments: plain text
         return SegmentSlice(tokens, {}, normalize_spaces(tokens[0][1]).strip(" "), line)
@@ -1148,7 +1185,8 @@ def _segment(tokens: list[Token], line: int, flat: str) -> SegmentSlice:
                 number += 1
             tag = value.tag
             name = tag if tag.__class__ is str else _node_name(value)
-            placeholders[number] = new_placeholder(number, name, kind != "atom", value)
+            if numbered:
+                placeholders[number] = new_placeholder(number, name, kind != "atom", value)
             label = labels[value] = f"{name}{number}"
         # Placeholder.open_text, close_text and atomic_text, without the property calls:
         if kind == "open":
@@ -1191,8 +1229,13 @@ def _selected(tree: Any, selectors: tuple[str, ...]) -> frozenset[Any]:
 
 def walk_units(page: ParsedPage, options: WalkOptions) -> list[Unit]:
     """Every translation unit of the page, in document order."""
+    return _walk(page, options).units
+
+
+def _walk(page: ParsedPage, options: WalkOptions, segments: list[Segment] | None = None) -> _Walker:
+    """The walker that walked the page (see ``_Walker.segments``)."""
     root = page.tree.getroot()
-    walker = _Walker(options, _selected(root, options.include), _selected(root, options.exclude))
+    walker = _Walker(options, _selected(root, options.include), _selected(root, options.exclude), segments=segments)
     base = _State(included=not options.include)
     for child in root:
         if not isinstance(child.tag, str):
@@ -1201,7 +1244,7 @@ def walk_units(page: ParsedPage, options: WalkOptions) -> list[Unit]:
         if child.tag == "head":
             state = _State()
         walker.walk(child, state)
-    return walker.units
+    return walker
 
 
 @dataclass
@@ -1312,12 +1355,7 @@ def extract(data: bytes, path: Path | str, options: WalkOptions, default_languag
     page = parse_page(data, path, default_language)
     options = WalkOptions(page.language, options.segmentation, options.include, options.exclude)
     segments: list[Segment] = []
-    for unit in walk_units(page, options):
-        if isinstance(unit, AttributeUnit):
-            segments.append(_new_segment(unit.msgid, unit.kind, unit.line, unit.notes))
-        else:
-            for piece in unit.segments:
-                segments.append(_new_segment(piece.msgid, unit.kind, piece.line, unit.notes))
+    _walk(page, options, segments)  # (the segments of walk_units' units, without the units)
     return Document(page.language, tuple(segments), source_hash(data, settings))
 
 
