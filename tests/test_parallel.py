@@ -156,6 +156,21 @@ def test_workers_start_while_items_are_still_coming(tmp_path: Path) -> None:
     assert done == list(range(1000)) and seen_before_the_end == [True]
 
 
+def _slow_copy(chunk: list[int]) -> list[int]:
+    time.sleep(0.02)
+    return chunk
+
+
+def test_the_caller_can_work_while_results_are_not_ready() -> None:
+    calls: list[int] = []
+    done = [item for part in parallel.map_chunks(_slow_copy, list(range(64)), 2, lambda: calls.append(1))
+            for item in part]
+    assert done == list(range(64)) and calls  # (the first result takes 20 ms at least)
+    calls.clear()
+    assert [item for part in parallel.map_chunks(_slow_copy, list(range(64)), 1, lambda: calls.append(1))
+            for item in part] == list(range(64)) and not calls  # in this process: nothing to wait for
+
+
 def _square_all(chunk: list[int]) -> list[tuple[int, int]]:
     return [(item * item, os.getpid()) for item in chunk]
 

@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import gc
 import itertools
-import multiprocessing
 import os
 import signal
 import sys
-import traceback
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
@@ -69,7 +66,10 @@ def _stream_chunks(items: Iterator[Item], jobs: int, size: int) -> Iterator[list
 
 
 def map_chunks(
-    function: Callable[[list[Item]], Result], items: Iterable[Item], jobs: int | None = None
+    function: Callable[[list[Item]], Result],
+    items: Iterable[Item],
+    jobs: int | None = None,
+    while_waiting: Callable[[], None] | None = None,
 ) -> Iterator[Result]:
     """``function(chunk)`` for consecutive chunks of ``items``, yielded in order.
 
@@ -78,7 +78,8 @@ def map_chunks(
     ``jobs`` 1, or few items, everything runs here, in the same chunks.
     ``items`` may be lazy (articles found out of date one by one): past the
     first few hundred, the workers start on the first chunks while the rest
-    are still being found.
+    are still being found. ``while_waiting()`` is called whenever the next
+    result is not ready yet: work this process can do meanwhile.
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     stream = iter(items)
@@ -93,12 +94,20 @@ def map_chunks(
         for piece in pieces:
             yield function(piece)
         return
+    # Imported here (~11 ms): commands that stay in this process, such as a sync with nothing to do, skip them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
     ) as pool:
         try:
-            yield from pool.map(function, pieces)
+            futures = [pool.submit(function, piece) for piece in pieces]
+            for future in futures:
+                if while_waiting is not None and not future.done():
+                    while_waiting()
+                yield future.result()
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -137,6 +146,8 @@ class RemoteTraceback(Exception):
 def keep_traceback(exc: BaseException) -> BaseException:
     """Record ``exc``'s traceback as text in it, so that it survives pickling (see :func:`restore_traceback`)."""
     if exc.__traceback__ is not None:
+        import traceback  # (an error path: not imported at every start)
+
         exc.__dict__["_transkit_traceback"] = "".join(traceback.format_exception(exc))
     return exc
 

@@ -28,7 +28,6 @@ are shared between catalogs, since each language repeats a template's msgids.
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import json
@@ -459,6 +458,8 @@ CSV_FIELDS = (
 
 def render_csv(status: ProjectStatus, rows: list[StatusRow] | None = None) -> str:
     """One line per article × language, then per-language totals, then the project total."""
+    import csv  # (only this format needs it: not imported by build, which imports this module)
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)

@@ -3,7 +3,8 @@
 ``new_entry``/``changed_entry`` build the same Entry values as the dataclass
 (field order included); ``_comment_block``'s one-reference shortcut writes the
 lines ``_reference_lines`` writes; ``format_catalog`` reuses the previous
-catalog's text only for the very same Entry objects; drift's
+catalog's text only for the very same Entry objects, and its lines before the
+msgstr only for an entry whose other fields are the same; drift's
 ``_document_order`` keeps the sorted order, and ``align`` pairs nothing when
 there is no new msgid (why merge need not ask the carry-over then).
 """
@@ -78,11 +79,29 @@ def test_format_reuses_text_only_for_the_same_entries() -> None:
             rng.shuffle(entries)
         header = rng.choice([(("Language", "tr"),), ()])  # (with no header, the text is the body alone)
         catalog = Catalog(header_fields=header, entries=tuple(entries))
-        pofile._last_formatted = ([], [], "")
+        pofile._forget_formatted()
         expected = pofile.format_catalog(catalog)
         pofile.format_catalog(template)
         assert pofile.format_catalog(catalog) == expected  # (the whole body reused when no entry changed)
         assert pofile.format_catalog(catalog) == expected
+
+
+def test_utf8_bytes_of_a_first_catalog_are_the_templates() -> None:
+    # a cold sync: the template, then catalogs holding its very entries (their texts and bytes reused)
+    template = Catalog(header_fields=(("Project-Id-Version", "x"),),
+                       entries=tuple(new_entry(f"Message {n}" + " 🇨🇳" * (n % 3), (f"a.html:{n}",), ("p",)) for n in range(1, 9)))
+    pofile._forget_formatted()
+    written = [pofile.format_catalog_utf8(template)]
+    for language in ("tr", "ru"):
+        written.append(pofile.format_catalog_utf8(Catalog(header_fields=(("Language", language),), entries=template.entries)))
+    written.append(pofile.format_catalog_utf8(Catalog(entries=template.entries)))  # (no header)
+    pofile._forget_formatted()
+    expected = []
+    for catalog in (template, *(Catalog(header_fields=(("Language", lang),), entries=template.entries) for lang in ("tr", "ru"))):
+        pofile._forget_formatted()
+        expected.append(pofile.format_catalog(catalog).encode())
+    expected.append(pofile.format_catalog(Catalog(entries=template.entries)).encode())
+    assert written == expected
 
 
 def test_a_first_catalog_reuses_the_templates_whole_body() -> None:
@@ -92,9 +111,83 @@ def test_a_first_catalog_reuses_the_templates_whole_body() -> None:
     po = Catalog(header_fields=(("Language", "tr"),), entries=template.entries)
     text = pofile.format_catalog(po)
     assert text.startswith('msgid ""\nmsgstr "Language: tr\\n"\n\n#. p\n#: a.html:1\nmsgid "Message 1"\n')
-    pofile._last_formatted = ([], [], "")
+    pofile._forget_formatted()
     assert pofile.format_catalog(po) == text
     assert pofile.format_catalog(Catalog(entries=template.entries)) == text.split("\n\n", 1)[1]
+
+
+def _variants(entry: Entry, rng: random.Random) -> Entry:
+    """An entry like ``entry``: the same, or one field (or its msgstr) changed the ways that change its lines."""
+    return rng.choice([
+        entry,
+        dataclasses.replace(entry),
+        dataclasses.replace(entry, msgstr=rng.choice(["", "Çeviri", "Çeviri " * 20, entry.msgstr + "!"])),
+        dataclasses.replace(entry, msgstr="", flags=entry.flags),
+        dataclasses.replace(entry, flags=rng.choice([(), ("fuzzy",), ("no-wrap",), ("fuzzy", "no-wrap"), ("python-format",)])),
+        dataclasses.replace(entry, references=(*entry.references, "b.html:9")),
+        dataclasses.replace(entry, extracted_comments=("h2",)),
+        dataclasses.replace(entry, translator_comments=("note",)),
+        dataclasses.replace(entry, previous_msgid=rng.choice([None, "old", entry.msgid])),
+        dataclasses.replace(entry, previous_msgid="old", previous_msgctxt=rng.choice([None, "c"])),
+        dataclasses.replace(entry, msgctxt=rng.choice([None, "", "c"])),
+        dataclasses.replace(entry, msgid=entry.msgid + " more"),
+        dataclasses.replace(entry, obsolete=True, msgstr="eski"),
+    ])
+
+
+def test_format_reuses_lines_before_msgstr_only_when_they_are_the_same() -> None:
+    # _same_head: an entry at the place of an entry of the catalog written last with the same fields
+    # but its msgstr takes that entry's lines before the msgstr; the text is the one written from scratch
+    rng = random.Random(8)
+    pool = [*SINGLE_ENTRIES, *representative_catalog().entries]
+    pool += [new_entry(f"Message {n} " * n, (f"a.html:{n}",), ("p",)) for n in range(1, 12)]
+    pool += [new_entry("Flag 🇨🇳 and ’quotes’", ("a.html:40",), ("p",)), Entry("Çay", "Чай", references=("a.html:41",))]
+    for _ in range(400):
+        first = [rng.choice(pool) for _ in range(rng.randrange(1, 12))]
+        second = [_variants(entry, rng) for entry in first]
+        if rng.random() < 0.2:
+            rng.shuffle(second)
+        catalogs = [Catalog(header_fields=(("Language", "tr"),), entries=tuple(entries)) for entries in (first, second)]
+        if len({(e.msgctxt, e.msgid) for e in first}) < len(first):
+            continue  # (not a catalog gettext reads; format_catalog would still write it)
+        third = Catalog(entries=tuple(_variants(entry, rng) for entry in second))
+        expected = []
+        for catalog in (*catalogs, third):
+            pofile._forget_formatted()
+            expected.append(pofile.format_catalog(catalog))
+        pofile._forget_formatted()
+        assert [pofile.format_catalog(catalog) for catalog in (*catalogs, third)] == expected
+        # format_catalog_utf8 is format_catalog encoded, whichever of the two wrote the catalog before
+        pofile._forget_formatted()
+        written = [rng.choice([pofile.format_catalog_utf8, pofile.format_catalog])(c) for c in (*catalogs, third)]
+        assert [t if isinstance(t, bytes) else t.encode() for t in written] == [t.encode() for t in expected]
+
+
+def test_format_after_a_template_or_another_language_sweep() -> None:
+    # The golden and peer cases' templates and catalogs, written in a sync's order (template, then each
+    # catalog merged from it and its previous self), equal each written alone
+    from pathlib import Path
+
+    from transkit.catalog.sync import merge
+
+    root = Path(__file__).parent.parent
+    pots = sorted(root.glob("golden/*/expected.pot")) + sorted(root.glob("peer_cases/**/*.pot"))
+    checked = 0
+    for pot in pots:
+        template = pofile.read_catalog(pot)
+        catalogs = [pofile.read_catalog(po) for po in sorted(pot.parent.glob("*.po"))]
+        merged = [merge(template, po, "tr", pofile.plural_forms("tr")) for po in catalogs]
+        written = [template, *catalogs, *merged, *merged[::-1]]
+        expected = []
+        for catalog in written:
+            pofile._forget_formatted()
+            expected.append(pofile.format_catalog(catalog))
+        pofile._forget_formatted()
+        assert [pofile.format_catalog(catalog) for catalog in written] == expected, pot
+        pofile._forget_formatted()
+        assert [pofile.format_catalog_utf8(catalog) for catalog in written] == [t.encode() for t in expected], pot
+        checked += len(written)
+    assert checked > 10
 
 
 def test_document_order_is_the_stable_sort_by_line() -> None:

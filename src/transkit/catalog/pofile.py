@@ -58,18 +58,21 @@ import zlib
 from codecs import charmap_encode as _charmap_encode
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import polib
+from typing import TYPE_CHECKING
 
 from ..errors import CatalogError
 from ..fsutil import read_bytes, write_if_changed
 from .model import Catalog, Entry, blank_entry, entry_from_fields
+
+if TYPE_CHECKING:  # (imported by the careful path itself: our own files never need polib)
+    import polib
 
 PAGE_WIDTH = 79  # gettext's default --width
 
 __all__ = [
     "PAGE_WIDTH",
     "format_catalog",
+    "format_catalog_utf8",
     "parse_catalog",
     "plural_forms",
     "read_catalog",
@@ -125,6 +128,8 @@ def parse_catalog(text: str, path: str = "<string>") -> Catalog:
 
 def _careful_parse(text: str, path: str) -> Catalog:
     """The scanner + polib reading: any text, and the one-line message for each problem."""
+    import polib  # (~1 ms at every start otherwise)
+
     blocks = _Scanner(path).scan(text)
     polib_text, restore = _for_polib(text, path)
     try:
@@ -136,15 +141,58 @@ def _careful_parse(text: str, path: str) -> Catalog:
 
 def format_catalog(catalog: Catalog) -> str:
     """Serialise exactly as GNU msgcat 0.21 would print this catalog."""
+    header, texts, retired = _format_texts(catalog)
+    return "\n".join([header, *texts, *retired] if header else [*texts, *retired])
+
+
+def format_catalog_utf8(catalog: Catalog) -> bytes:
+    """``format_catalog(catalog).encode("utf-8")``, joined from the entries' texts encoded one by one.
+
+    A text the catalog encoded last has (the same object: a template's and its catalogs' entries
+    share theirs, see _format_texts) keeps its bytes; the others are encoded alone, in the
+    narrowest form each needs. The whole text, once one of them holds a character beyond
+    U+FFFF (an emoji), is four bytes a character: joining widens every text, and encoding it
+    costs more than encoding the narrow texts one by one.
+    """
+    global _last_encoded
+    header, texts, retired = _format_texts(catalog)
+    before_texts, before_bytes = _last_encoded
+    if texts is before_texts:
+        encoded = before_bytes
+    else:
+        reusable = len(before_texts)
+        encoded = [
+            before_bytes[index] if index < reusable and text is before_texts[index] else text.encode("utf-8")
+            for index, text in enumerate(texts)
+        ]
+        _last_encoded = (texts, encoded)
+    chunks = [header.encode("utf-8")] if header else []
+    chunks.extend(encoded)
+    chunks.extend(text.encode("utf-8") for text in retired)
+    return b"\n".join(chunks)
+
+
+# The texts of the live entries of the last catalog format_catalog_utf8 wrote, and their bytes.
+_last_encoded: tuple[list[str], list[bytes]] = ([], [])
+
+
+def _format_texts(catalog: Catalog) -> tuple[str, list[str], list[str]]:
+    """The catalog's header text ('' without a header), its live entries' texts and its obsolete ones'.
+
+    Each text ends in a newline; the catalog is them joined with '\\n'. The live entries' texts are
+    kept for the next catalog: a text for the same Entry, lines before the msgstr for an entry
+    with the same other fields (see _same_head).
+    """
     global _last_formatted
     header = _format_header(catalog) if catalog.header_comments or catalog.header_fields or catalog.header_flags else ""
-    before, before_texts, before_body = _last_formatted
+    before, before_texts, before_heads = _last_formatted
     entries = catalog.entries
     if entries and len(entries) == len(before) and all(map(operator.is_, entries, before)):
-        # The same live entries as the catalog written last (a first catalog's are the template's): the same text.
-        return f"{header}\n{before_body}" if header else before_body
+        # The same live entries as the catalog written last (a first catalog's are the template's): the same texts.
+        return header, before_texts, []
     reusable = len(before)
     texts: list[str] = []
+    heads: list[str] = []  # each text's lines before the msgstr
     live: list[Entry] = []
     retired: list[Entry] = []
     for entry in entries:
@@ -154,35 +202,69 @@ def format_catalog(catalog: Catalog) -> str:
             continue
         position = len(live)
         live.append(entry)
-        if position < reusable and before[position] is entry:  # frozen: the same object, the same text
-            texts.append(before_texts[position])
-        elif entry.flags or entry.msgctxt is not None or entry.previous_msgid is not None:
-            texts.append(_format_entry(entry))
-        else:  # most entries: _format_entry's result without its list and checks
-            texts.append(
-                _comment_block(entry.translator_comments, entry.extracted_comments, entry.references)
-                + _wrapped("", "msgid", entry.msgid, True)
-                + _wrapped("", "msgstr", entry.msgstr, True)
+        if position < reusable:
+            other = before[position]
+            if other is entry or (entry.msgid == other.msgid and _same_head(entry, other)):
+                # (frozen: the same object or the same fields, the same lines; a merge keeps the template's order)
+                head = before_heads[position]
+                heads.append(head)
+                if other is entry or entry.msgstr == other.msgstr:
+                    texts.append(before_texts[position])
+                else:
+                    wrap = _flags_line(entry.flags, entry.msgstr != "")[1] if entry.flags else True
+                    texts.append(head + _wrapped("", "msgstr", entry.msgstr, wrap))
+                continue
+        if entry.flags or entry.msgctxt is not None or entry.previous_msgid is not None:
+            head, lines = _entry_parts(entry)
+        else:  # most entries: _entry_parts' result without its list and checks
+            head = _comment_block(entry.translator_comments, entry.extracted_comments, entry.references) + _wrapped(
+                "", "msgid", entry.msgid, True
             )
-    body = "\n".join(texts)
-    _last_formatted = (live, texts, body)
-    chunks = [header] if header else []
-    if texts:
-        chunks.append(body)
-    chunks.extend(map(_format_entry, retired))
-    return "\n".join(chunks)
+            lines = _wrapped("", "msgstr", entry.msgstr, True)
+        heads.append(head)
+        texts.append(head + lines)
+    _last_formatted = (live, texts, heads)
+    return header, texts, [_format_entry(entry) for entry in retired]
 
 
-# The live entries of the last catalog written, their texts and those joined. merge() puts
-# the template's own Entry objects into a new catalog (all of them, for a first catalog), in
-# template order: format_catalog(template) then format_catalog(po) writes each of those once,
-# and a first catalog's whole body once. One catalog's worth: memory stays flat.
-_last_formatted: tuple[list[Entry], list[str], str] = ([], [], "")
+def _same_head(entry: Entry, other: Entry) -> bool:
+    """Whether two live entries have the same lines before their msgstr (and wrap it alike).
+
+    A catalog after its template, or after the other language's catalog of the same article: most
+    entries differ from the one at their place in the catalog written last by their msgstr at most.
+    (The '#,' line drops 'fuzzy' from an entry with an empty msgstr.)
+    """
+    return (
+        entry.msgid == other.msgid
+        and entry.references == other.references
+        and entry.extracted_comments == other.extracted_comments
+        and entry.translator_comments == other.translator_comments
+        and entry.flags == other.flags
+        and entry.msgctxt == other.msgctxt
+        and entry.previous_msgid == other.previous_msgid
+        and entry.previous_msgctxt == other.previous_msgctxt
+        and (not entry.flags or (entry.msgstr == "") == (other.msgstr == ""))
+    )
+
+
+# The live entries of the last catalog written, their texts, and each text's lines before its
+# msgstr. merge() puts the template's own Entry objects into a new catalog (all of them, for a
+# first catalog), in template order, and keeps the other entries' comments and msgids:
+# format_catalog(template) then format_catalog(po) writes each of those lines once, and a first
+# catalog's texts once. One catalog's worth: memory stays flat.
+_last_formatted: tuple[list[Entry], list[str], list[str]] = ([], [], [])
+
+
+def _forget_formatted() -> None:
+    """Format the next catalog from scratch (tests compare that with the reuse)."""
+    global _last_formatted, _last_encoded
+    _last_formatted = ([], [], [])
+    _last_encoded = ([], [])
 
 
 def write_catalog(path: Path, catalog: Catalog) -> bool:
     """Write atomically, and only when the bytes change (mtime stays for make/git)."""
-    return write_if_changed(path, format_catalog(catalog).encode("utf-8"))
+    return write_if_changed(path, format_catalog_utf8(catalog))
 
 
 def plural_forms(lang: str) -> str:
@@ -513,6 +595,8 @@ def _build_catalog(
 
 def _entry(block: _Block, item: polib.POEntry, path: str, restore: dict[int, int] | None) -> Entry:
     """One Entry from polib's values and the scanner's comments."""
+    import polib  # (loaded by _careful_parse)
+
     if restore is not None:
         item = _restored(item, restore)
     if item.msgid != polib.unescape(block.raw("msgid") or ""):
@@ -605,7 +689,7 @@ _FAST_MESSAGE = (
     r")(?:\n+|\Z)"
 )
 # Comment lines in the order gettext writes them, one group per kind (most entries) ...
-_FAST_ORDERED_ENTRY = re.compile(
+_FAST_ORDERED_ENTRY = (
     r"(?P<translator>(?:#(?: [^\n]*)?\n)*)"
     r"(?P<extracted>(?:#\.[^\n]*\n)*)"
     r"(?P<references>(?:#:[^\n]*\n)*)"
@@ -613,7 +697,14 @@ _FAST_ORDERED_ENTRY = re.compile(
     + _FAST_MESSAGE
 )
 # ... or the same kinds of lines in any order.
-_FAST_ENTRY = re.compile(r"(?P<comments>(?:#(?:[ .:][^\n]*|, [^\n]*|,)?\n)*)" + _FAST_MESSAGE)
+_FAST_ENTRY = r"(?P<comments>(?:#(?:[ .:][^\n]*|, [^\n]*|,)?\n)*)" + _FAST_MESSAGE
+
+
+@functools.cache
+def _fast_entry_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """_FAST_ORDERED_ENTRY and _FAST_ENTRY compiled, on first use: only texts _fast_parse_whole
+    gives up on need them (compiling them at every start cost ~2 ms)."""
+    return re.compile(_FAST_ORDERED_ENTRY), re.compile(_FAST_ENTRY)
 # _FAST_ORDERED_ENTRY for findall over a whole text: no match objects, and 'head' (all before the
 # msgid line) gives the msgid's line with one count. Where no entry matches, 'bad' takes one
 # character; then the entry-by-entry loop decides. The same language as _FAST_ORDERED_ENTRY,
@@ -827,7 +918,8 @@ def _fast_translator(lines: str) -> tuple[str, ...]:
 
 def _fast_parse_entries(text: str) -> Catalog | None:
     """The catalog read entry by entry (comment lines in any order), or None."""
-    match_ordered, match_any, count = _FAST_ORDERED_ENTRY.match, _FAST_ENTRY.match, text.count
+    ordered, any_order = _fast_entry_regexes()
+    match_ordered, match_any, count = ordered.match, any_order.match, text.count
     entries: list[Entry] = []
     seen: set[tuple[str | None, str]] = set()
     header: Catalog | None = None
@@ -997,6 +1089,12 @@ def _format_entry(entry: Entry) -> str:
     msgid: _comment_block and _wrapped remember them (caching whole entries
     costs more than it saves: hashing an Entry takes as long as this).
     """
+    head, lines = _entry_parts(entry)
+    return head + lines
+
+
+def _entry_parts(entry: Entry) -> tuple[str, str]:
+    """_format_entry's lines before the msgstr, and the msgstr's."""
     flags_line, wrap = _flags_line(entry.flags, entry.msgstr != "") if entry.flags else ("", True)
     parts = [_comment_block(entry.translator_comments, entry.extracted_comments, entry.references)]
     if flags_line:
@@ -1010,8 +1108,7 @@ def _format_entry(entry: Entry) -> str:
     if entry.msgctxt is not None:
         parts.append(_wrapped(prefix, "msgctxt", entry.msgctxt, wrap))
     parts.append(_wrapped(prefix, "msgid", entry.msgid, wrap))
-    parts.append(_wrapped(prefix, "msgstr", entry.msgstr, wrap))
-    return "".join(parts)
+    return "".join(parts), _wrapped(prefix, "msgstr", entry.msgstr, wrap)
 
 
 @functools.lru_cache(maxsize=1024)  # a segment's entries in the POT and every PO share them
@@ -1350,57 +1447,57 @@ _UNICODE_DATA = (
 )
 
 
-def _load_unicode_data() -> tuple[bytes, bytes]:
-    """Expand the runs into two 0x110000-byte lookup tables (class, width >= 0).
+_VARINT_RUN_RE = re.compile(rb"(.)([\x80-\xff]*[\x00-\x7f])", re.DOTALL)  # value byte, LEB128 length
 
-    The classes libunistring resolves at run time for a non-CJK encoding
-    (AI, CB, SA, XX) are resolved here once.
+
+def _leb128(data: bytes) -> int:
+    return sum((byte & 0x7F) << 7 * shift for shift, byte in enumerate(data))
+
+
+def _load_unicode_data() -> tuple[list[int], bytes]:
+    """The runs as their first code points (for bisect) and their codes (class << 2 | width >= 0).
+
+    Lookups bisect the ~3800 runs: expanding them into 0x110000-entry tables
+    cost ~5 ms at every start. The classes libunistring resolves at run time
+    for a non-CJK encoding (AI, CB, SA, XX) are resolved here once.
     """
-    data = zlib.decompress(base64.b85decode(_UNICODE_DATA))
-    classes, widths = [], []
-    index = 0
-    while index < len(data):
-        value, length, shift = data[index], 0, 0
-        index += 1
-        while True:
-            byte = data[index]
-            index += 1
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
-        classes.append(bytes([value >> 2]) * length)
-        widths.append(bytes([max((value & 3) - 1, 0)]) * length)
-    resolve = bytes(_RESOLVE.get(value, value) for value in range(256))
-    return b"".join(classes).translate(resolve), b"".join(widths)
+    runs = _VARINT_RUN_RE.findall(zlib.decompress(base64.b85decode(_UNICODE_DATA)))
+    lengths = [length[0] if len(length) == 1 else _leb128(length) for _, length in runs]
+    starts = list(itertools.accumulate(lengths, initial=0))
+    assert starts[-1] == 0x110000, "the runs cover every code point"
+    resolve = bytes(_RESOLVE.get(value >> 2, value >> 2) << 2 | max((value & 3) - 1, 0) for value in range(256))
+    return starts[:-1], b"".join([value for value, _ in runs]).translate(resolve)
 
 
-_CLASSES, _WIDTHS = _load_unicode_data()
+_RUN_STARTS, _RUN_CODES = _load_unicode_data()
+
+
+def _code_of(code_point: int) -> int:
+    """A code point's class << 2 | width (the code of the run it falls in)."""
+    return _RUN_CODES[bisect.bisect_right(_RUN_STARTS, code_point) - 1]
 
 
 class _CodeMap(dict[int, str]):
     """str.translate table: code point -> chr(class << 2 | width), filled on first use."""
 
     def __missing__(self, code: int) -> str:
-        value = self[code] = chr(_CLASSES[code] << 2 | _WIDTHS[code])
+        value = self[code] = chr(_code_of(code))
         return value
 
 
 _CODES = _CodeMap()
-_ASCII_CODES = bytes(_CLASSES[code] << 2 | _WIDTHS[code] for code in range(128)) + bytes(128)  # bytes.translate
+_ASCII_CODES = bytes(_code_of(code) for code in range(128)) + bytes(128)  # bytes.translate
 _CODE_WIDTHS = bytes(code & 3 for code in range(256))  # bytes.translate: code -> width
 
 
 def _codepage_table(codec: str) -> bytes:
-    """bytes.translate table for text encoded with a one-byte ``codec``: byte -> code of its character."""
-    table = bytearray(256)
-    for byte in range(256):
-        try:
-            code = ord(bytes([byte]).decode(codec))
-        except UnicodeDecodeError:
-            continue  # a byte the codec never produces
-        table[byte] = _CLASSES[code] << 2 | _WIDTHS[code]
-    return bytes(table)
+    """bytes.translate table for text encoded with a one-byte ``codec``: byte -> code of its character.
+
+    A byte the codec never produces (U+FFFE in its decoding table, which
+    makes bytes.decode fail) gets 0.
+    """
+    decoding = importlib.import_module(f"encodings.{codec}").decoding_table
+    return bytes(0 if character == "\ufffe" else _code_of(ord(character)) for character in decoding)
 
 
 # One-byte codecs that cover most non-ASCII text of European languages (with
@@ -1471,14 +1568,13 @@ _SELF_BREAKING = frozenset(c for c in range(33) if _PAIR[c][c] == _DIRECT or c =
 
 
 def _code_pair_table(flat: tuple[bool, ...]) -> bytes:
-    """A class-pair table (last * 34 + this) as bytes indexed by codes: last_code << 8 | this_code."""
-    table = bytearray(1 << 16)
-    for last in range(33 * 4):
-        row = (last >> 2) * 34
-        for this in range(33 * 4):
-            if flat[row + (this >> 2)]:
-                table[last << 8 | this] = 1
-    return bytes(table)
+    """A class-pair table (last * 34 + this) as bytes indexed by codes: last_code << 8 | this_code.
+
+    Codes of classes >= 33 (and past 33 * 4) get 0. Built from one 256-byte row per class.
+    """
+    spread = operator.itemgetter(*[code >> 2 for code in range(33 * 4)])  # a class's entry for each of its codes
+    rows = [bytes(spread(flat[last * 34 : last * 34 + 33])) + bytes(256 - 33 * 4) for last in range(33)]
+    return b"".join([rows[code >> 2] for code in range(33 * 4)]) + bytes((256 - 33 * 4) << 8)
 
 
 _SPACE_BYTE = ord(_SPACE_CODE)

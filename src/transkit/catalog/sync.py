@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from ..drift import carry_over as drift_carry_over
 from ..source.html import Document, Segment
 from .model import Catalog, Entry, new_entry, placed_entry
 from .pofile import head_header_value
@@ -27,6 +26,16 @@ GENERATOR = "transkit"
 # (template, old catalog) -> entries for template entries without an old one, by msgid; a proposal
 # is taken only for the template entry of its own key (msgctxt and msgid), so keys stay unique.
 CarryOver = Callable[[Catalog, Catalog], dict[str, Entry]]
+
+
+def drift_carry_over(template: Catalog, old: Catalog) -> dict[str, Entry]:
+    """:func:`transkit.drift.carry_over`, the module imported on first use (~7 ms at every start):
+    without old entries (a first catalog: every one of a cold sync) it proposes nothing."""
+    if not old.entries:
+        return {}
+    from ..drift import carry_over
+
+    return carry_over(template, old)
 
 
 def template_header(slug: str, source_language: str, source_hash: str) -> tuple[tuple[str, str], ...]:
