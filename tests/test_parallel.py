@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import weakref
 import traceback
 from pathlib import Path
 from typing import Iterator
@@ -169,6 +170,25 @@ def test_the_caller_can_work_while_results_are_not_ready() -> None:
     calls.clear()
     assert [item for part in parallel.map_chunks(_slow_copy, list(range(64)), 1, lambda: calls.append(1))
             for item in part] == list(range(64)) and not calls  # in this process: nothing to wait for
+
+
+class _Payload:
+    def __init__(self, items: list[int]) -> None:
+        self.items = items
+
+
+def _payload(chunk: list[int]) -> _Payload:
+    return _Payload(chunk)
+
+
+def test_results_are_let_go_once_yielded() -> None:
+    """Memory stays flat in the number of items: the pool keeps no result it has handed over."""
+    seen: list[weakref.ref[_Payload]] = []
+    for result in parallel.map_chunks(_payload, list(range(400)), 2):
+        seen.append(weakref.ref(result))
+        del result
+        assert [ref for ref in seen[:-1] if ref() is not None] == []
+    assert len(seen) > 20
 
 
 def _square_all(chunk: list[int]) -> list[tuple[int, int]]:

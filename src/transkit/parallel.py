@@ -14,6 +14,7 @@ is killed with SIGKILL, and ignore Ctrl-C, which the main process handles.
 
 from __future__ import annotations
 
+import collections
 import gc
 import itertools
 import os
@@ -103,11 +104,13 @@ def map_chunks(
         max_workers=workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
     ) as pool:
         try:
-            futures = [pool.submit(function, piece) for piece in pieces]
-            for future in futures:
+            futures = collections.deque(pool.submit(function, piece) for piece in pieces)
+            while futures:
+                future = futures.popleft()  # (a result is dropped once yielded: memory stays flat)
                 if while_waiting is not None and not future.done():
                     while_waiting()
                 yield future.result()
+                del future
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise

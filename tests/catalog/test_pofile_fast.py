@@ -13,6 +13,7 @@ one-byte codecs instead of the code table) the same as ``_width_linebreaks``;
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from catalog.test_pofile import PARAGRAPHS, SINGLE_ENTRIES, TOKENS, representative_catalog
@@ -146,10 +147,11 @@ def test_errors_still_come_from_the_careful_path() -> None:
 
 def test_local_line_breaking_is_the_full_pass() -> None:
     rng = random.Random(7)
-    extra = [" ", "  ", "-", "—", "/", "(", ")", "“", "”", "!", "?", ",", ".", "%", "$", "1", "中", "ア", "🇺🇦",
+    extra = [" ", "  ", "-", "—", "/", "(", ")", "“", "”", "!", "?", ",", ".", "%", "$", "1", "中", "ア", "🇺🇦", "🇨",
              "\u00ad", "\u2010", "«", "»", "'", '"', "…", ":", ";", "\u200b", "\u00a0"]
     pieces = TOKENS + extra + [p[i:i + 20] for p in PARAGRAPHS for i in range(0, 200, 20)]
     checked = 0
+    runs: set[int] = set()
     while checked < 4000:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
         codes = text.translate(pofile._CODES)
@@ -160,6 +162,8 @@ def test_local_line_breaking_is_the_full_pass() -> None:
         expected = pofile._bisect_linebreaks(codes, glued, width, startcol)
         assert pofile._simple_linebreaks(codes, glued, width, startcol) == expected, (text, glued, width, startcol)
         checked += 1
+        runs.update(len(run) for run in re.findall(f"[{re.escape(''.join(pofile._RI_CODES))}]+", codes))
+    assert {1, 2, 3, 4} <= runs  # regional indicators alone, as one flag (the fit), and three or more (full pass)
 
 
 def test_ascii_codes_are_the_unicode_table() -> None:
@@ -171,7 +175,7 @@ def test_ascii_codes_are_the_unicode_table() -> None:
 # combining characters, controls and mandatory breaks, regional indicators, escapes.
 WRAP_PIECES = TOKENS + [p[i:i + 20] for p in PARAGRAPHS for i in range(0, 200, 20)] + [
     "\x01", "\x7f", "\x0b", "\x0c", "\r", "\u2028", "\u0085", "\u200d", "\u05d0", "\\n", "\\\"", "\\\\",
-    "中文中文中文", "ｶﾀｶﾅ", "🇺🇦🇺🇦", "\u0301", "\ud7a3", "Ωμέγα ", "Żółć ", "ß ", "\u0080", "\U0001f600",
+    "中文中文中文", "ｶﾀｶﾅ", "🇺🇦🇺🇦", "🇨🇳", "🇨", "\u0301", "\ud7a3", "Ωμέγα ", "Żółć ", "ß ", "\u0080", "\U0001f600",
 ]
 
 

@@ -1582,6 +1582,7 @@ _DIRECT_CODES = _code_pair_table(_BREAK_DIRECT)
 _AFTER_SPACE_CODES = _code_pair_table(_BREAK_AFTER_SPACE)
 _SELF_BREAKING_CODES = bytes(code >> 2 in _SELF_BREAKING and code >> 2 != _RI for code in range(256))
 _RI_CODES = tuple(chr(_RI << 2 | width) for width in range(4))
+_RI_RUN_OF_THREE = re.compile(f"[{re.escape(''.join(_RI_CODES))}]{{3}}")
 
 
 def _width_linebreaks(text: str, glued: frozenset[int], width: int, startcol: int) -> list[int]:
@@ -1699,9 +1700,11 @@ def _simple_linebreaks(codes: str, glued: frozenset[int], width: int, startcol: 
     character depends only on it, the character before it and, after spaces,
     the last one before them, so only the few characters before each line's
     limit are looked at, not the whole text. (Regional indicators pair up
-    from the start of their run: texts with them take the full pass.)
+    from the start of their run: texts with three in a row take the full pass.
+    A flag on its own, two of them, or a lone one breaks as the pair table
+    says around it, and never inside, which is what _fit_lines does.)
     """
-    if any(code in codes for code in _RI_CODES):
+    if _RI_RUN_OF_THREE.search(codes):
         return _bisect_linebreaks(codes, glued, width, startcol)
     data = codes.encode("latin-1")
     widths = data.translate(_CODE_WIDTHS)
