@@ -8,8 +8,8 @@ import os
 import subprocess
 import sys
 import time
-import weakref
 import traceback
+import weakref
 from pathlib import Path
 from typing import Iterator
 
@@ -124,7 +124,7 @@ def test_chunks_cover_every_item_in_order() -> None:
 def test_chunks_made_as_items_come_are_the_chunks_of_the_whole_list() -> None:
     for jobs in (1, 2, 3):
         for size in (1, 4, 16):
-            for count in range(0, 120):
+            for count in range(120):
                 items = list(range(count))
                 streamed = list(parallel._stream_chunks(iter(items), jobs, size))
                 tail_start = max(0, count - jobs * size)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 
+_collecting = gc.isenabled()
 gc.disable()  # while the modules load (see below)
 try:
     import functools
@@ -28,7 +29,8 @@ finally:
     # while they ran, and every later one, would scan it for nothing (~12 ms of a sync with nothing
     # to do). The workers, forked later, freeze what they inherit too.
     gc.freeze()
-    gc.enable()
+    if _collecting:  # (a program that imports this module with the collector off keeps it off)
+        gc.enable()
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2

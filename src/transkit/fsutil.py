@@ -184,9 +184,10 @@ class WriteBatch:
 
     def restage(self, path: Path, data: bytes) -> bool:
         """A second write to a path of this batch: the last one wins."""
-        temporary = self.staged.pop(os.fspath(path))
+        key = os.fspath(path)
+        temporary = self.staged.pop(key)
         if Path(temporary).read_bytes() == data:
-            self.staged[os.fspath(path)] = temporary
+            self.staged[key] = temporary
             return False
         Path(temporary).unlink(missing_ok=True)
         return write_if_changed(path, data)

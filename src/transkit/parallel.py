@@ -79,8 +79,8 @@ def map_chunks(
     ``jobs`` 1, or few items, everything runs here, in the same chunks.
     ``items`` may be lazy (articles found out of date one by one): past the
     first few hundred, the workers start on the first chunks while the rest
-    are still being found. ``while_waiting()`` is called whenever the next
-    result is not ready yet: work this process can do meanwhile.
+    are still being found. With workers, ``while_waiting()`` is called whenever
+    the next result is not ready yet: work this process can do meanwhile.
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     stream = iter(items)

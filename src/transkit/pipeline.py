@@ -111,7 +111,8 @@ class Report:
 COMMIT_EVERY = 512  # files renamed into place per flush to disk (see fsutil.batched_writes)
 # ... or fewer while the workers are busy: the main process would only wait, and what is
 # still to rename when the last result comes in is the one part nothing overlaps.
-# (Replacing a file costs ~0.1 ms on ext4: 500 left to the end took a tenth of a second.)
+# (Replacing a file took 75-100 us on the ext4 disk measured: the 489 files a revision sync
+# left to the end took 0.05 s idle, 0.47 s under load, after the last worker had finished.)
 COMMIT_WHILE_WAITING = 48
 
 

@@ -95,12 +95,11 @@ def test_utf8_bytes_of_a_first_catalog_are_the_templates() -> None:
     for language in ("tr", "ru"):
         written.append(pofile.format_catalog_utf8(Catalog(header_fields=(("Language", language),), entries=template.entries)))
     written.append(pofile.format_catalog_utf8(Catalog(entries=template.entries)))  # (no header)
-    pofile._forget_formatted()
     expected = []
-    for catalog in (template, *(Catalog(header_fields=(("Language", lang),), entries=template.entries) for lang in ("tr", "ru"))):
-        pofile._forget_formatted()
+    languages = (Catalog(header_fields=(("Language", lang),), entries=template.entries) for lang in ("tr", "ru"))
+    for catalog in (template, *languages, Catalog(entries=template.entries)):
+        pofile._forget_formatted()  # (each written from scratch: no reuse in the reference)
         expected.append(pofile.format_catalog(catalog).encode())
-    expected.append(pofile.format_catalog(Catalog(entries=template.entries)).encode())
     assert written == expected
 
 

@@ -290,9 +290,11 @@ REPO = Path(__file__).resolve().parents[2]
 PAGES = sorted({*(REPO / "tests").rglob("*.html"), *(REPO / "sources").glob("*.html")})
 
 
-def _segment_by_parts(tokens: list[html.Token], line: int, flat: str, numbered: bool = True) -> html.SegmentSlice:
+def _segment_by_parts(
+    tokens: list[html.Token], line: int, flat: str, with_placeholders: bool = True
+) -> html.SegmentSlice:
     """_segment as first written (the reference): each text normalised on its own, placeholders by id
-    (always numbered: extraction's segments without placeholders must have the same msgids)."""
+    (placeholders always made: extraction's segments without them must have the same msgids)."""
     if len(tokens) == 1 and tokens[0][0] == "text":
         return html.SegmentSlice(tokens, {}, normalize_spaces(tokens[0][1]).strip(" "), line)
     placeholders: dict[int, Placeholder] = {}
@@ -457,7 +459,7 @@ def _enter_block_with_a_frame(
 
 
 def _exactly(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every round-4 fast path of extraction switched off: the exact paths they skip."""
+    """Every fast path of extraction (rounds 4 and 5) switched off: the exact paths they skip."""
     monkeypatch.setattr(html._Walker, "_enter_block", _enter_block_with_a_frame)
     monkeypatch.setattr(html._Walker, "add_text_unit", html._Walker._add_unit)
     monkeypatch.setattr(html, "_spans", lambda flat, language: html._depth_zero(sentences.sentence_spans(flat, language), flat))

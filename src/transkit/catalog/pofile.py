@@ -148,9 +148,9 @@ def format_catalog(catalog: Catalog) -> str:
 def format_catalog_utf8(catalog: Catalog) -> bytes:
     """``format_catalog(catalog).encode("utf-8")``, joined from the entries' texts encoded one by one.
 
-    A text the catalog encoded last has (the same object: a template's and its catalogs' entries
-    share theirs, see _format_texts) keeps its bytes; the others are encoded alone, in the
-    narrowest form each needs. The whole text, once one of them holds a character beyond
+    A text that the catalog encoded last also has, at the same place and as the same str object
+    (a template's and its catalogs' entries share theirs, see _format_texts), keeps its bytes; the
+    others are encoded alone, in the narrowest form each needs. The whole text, once one of them holds a character beyond
     U+FFFF (an emoji), is four bytes a character: joining widens every text, and encoding it
     costs more than encoding the narrow texts one by one.
     """
@@ -1451,6 +1451,7 @@ _VARINT_RUN_RE = re.compile(rb"(.)([\x80-\xff]*[\x00-\x7f])", re.DOTALL)  # valu
 
 
 def _leb128(data: bytes) -> int:
+    """An unsigned LEB128 number: seven bits a byte, the least significant first."""
     return sum((byte & 0x7F) << 7 * shift for shift, byte in enumerate(data))
 
 
@@ -1700,9 +1701,10 @@ def _simple_linebreaks(codes: str, glued: frozenset[int], width: int, startcol: 
     character depends only on it, the character before it and, after spaces,
     the last one before them, so only the few characters before each line's
     limit are looked at, not the whole text. (Regional indicators pair up
-    from the start of their run: texts with three in a row take the full pass.
-    A flag on its own, two of them, or a lone one breaks as the pair table
-    says around it, and never inside, which is what _fit_lines does.)
+    from the start of their run: texts with three in a row take the full pass,
+    and so do two flags side by side. A run of one or two, a lone indicator
+    or a flag on its own, breaks as the pair table says around it, and never
+    inside, which is what _fit_lines does.)
     """
     if _RI_RUN_OF_THREE.search(codes):
         return _bisect_linebreaks(codes, glued, width, startcol)

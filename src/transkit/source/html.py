@@ -1014,21 +1014,21 @@ def _is_wrapped(tokens: list[Token]) -> bool:
 
 
 def _split(
-    body: list[Token], flat: str, starts: list[int], options: WalkOptions, line: int, numbered: bool = True
+    body: list[Token], flat: str, starts: list[int], options: WalkOptions, line: int, with_placeholders: bool = True
 ) -> tuple[list[SegmentSlice], list[str]]:
     """Split a unit's body into sentence segments (or keep it whole) and the white space between.
 
-    ``flat`` and ``starts`` are the body flattened (see :func:`_flatten`); ``numbered``: whether the
-    segments get their placeholders (extraction reads only the msgids, see :func:`_segment`).
+    ``flat`` and ``starts`` are the body flattened (see :func:`_flatten`); ``with_placeholders``: whether
+    the segments get their Placeholder objects (extraction reads only the msgids, see :func:`_segment`).
     """
     if options.segmentation == "paragraph":
-        return [_segment(body, line, flat, numbered)], []
+        return [_segment(body, line, flat, with_placeholders)], []
     spans = _spans(flat, options.language)
     if len(spans) <= 1:
-        return [_segment(body, line, flat, numbered)], []
+        return [_segment(body, line, flat, with_placeholders)], []
     if len(body) == 1 and body[0][0] == "text":
         return _split_text(flat, spans, line)
-    return _cut(body, starts, flat, spans, line, numbered)
+    return _cut(body, starts, flat, spans, line, with_placeholders)
 
 
 def _split_text(text: str, spans: list[tuple[int, int]], line: int) -> tuple[list[SegmentSlice], list[str]]:
@@ -1088,7 +1088,8 @@ def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]
 
 
 def _cut(
-    body: list[Token], starts: list[int], flat: str, spans: Sequence[tuple[int, int]], line: int, numbered: bool = True
+    body: list[Token], starts: list[int], flat: str, spans: Sequence[tuple[int, int]], line: int,
+    with_placeholders: bool = True,
 ) -> tuple[list[SegmentSlice], list[str]]:
     """The segment of each span (its tokens numbered, see :func:`_segment`) and the white space between.
 
@@ -1119,7 +1120,7 @@ def _cut(
         if end <= bounds[index + 1] and start < end and body[index][0] == "text":  # (most spans: one text's slice)
             segments.append(SegmentSlice([("text", text)], {}, normalize_spaces(text).strip(" "), line))
         else:
-            segments.append(_segment(_overlapping(body, bounds, index, start, end), line, text, numbered))
+            segments.append(_segment(_overlapping(body, bounds, index, start, end), line, text, with_placeholders))
         line += text.count("\n")
         previous_end = end
     return segments, gaps
@@ -1153,13 +1154,13 @@ def _may_be_url(text: str) -> bool:
     return "." in text or "@" in text or ":" in text
 
 
-def _segment(tokens: list[Token], line: int, flat: str, numbered: bool = True) -> SegmentSlice:
+def _segment(tokens: list[Token], line: int, flat: str, with_placeholders: bool = True) -> SegmentSlice:
     """Number the placeholders of a segment from 1 and render its msgid.
 
     A number whose token the source text itself spells out (``&lt;b1&gt;``) is
     skipped, so a msgid never has two meanings for one token. ``flat`` is the
     segment flattened (see :func:`_flatten`): without a "<" it spells out none.
-    Without ``numbered`` (extraction), no Placeholder is made: the msgid is the same.
+    Without ``with_placeholders`` (extraction), no Placeholder is made; the numbers and the msgid are the same.
     """
     if len(tokens) == 1 and tokens[0][0] == "text":  # most segments: plain text
         return SegmentSlice(tokens, {}, normalize_spaces(tokens[0][1]).strip(" "), line)
@@ -1185,7 +1186,7 @@ def _segment(tokens: list[Token], line: int, flat: str, numbered: bool = True) -
                 number += 1
             tag = value.tag
             name = tag if tag.__class__ is str else _node_name(value)
-            if numbered:
+            if with_placeholders:
                 placeholders[number] = new_placeholder(number, name, kind != "atom", value)
             label = labels[value] = f"{name}{number}"
         # Placeholder.open_text, close_text and atomic_text, without the property calls:
