@@ -159,3 +159,15 @@ def test_a_second_write_in_a_batch_replaces_the_first(tmp_path: Path) -> None:
         assert write_if_changed(path, b"second") is True
         assert len(batch.staged) == 1 and len(hidden(tmp_path)) == 1
     assert path.read_bytes() == b"second" and hidden(tmp_path) == []
+
+
+def test_only_the_same_bytes_count_as_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "a.po"
+    path.write_bytes(b"abc")
+    os.chmod(path, 0o640)
+    assert write_if_changed(path, b"abc") is False
+    assert write_if_changed(path, b"abd") is True and path.read_bytes() == b"abd"  # same size, other bytes
+    assert write_if_changed(path, b"abcd") is True and path.read_bytes() == b"abcd"  # another size: not read
+    assert write_if_changed(path, b"") is True and path.read_bytes() == b""
+    assert write_if_changed(path, b"") is False
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640  # the old file's permissions, whichever way it was compared

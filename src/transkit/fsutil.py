@@ -17,6 +17,7 @@ import functools
 import os
 import random
 import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +41,10 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     batch = _BATCHES[-1] if _BATCHES else None
     if batch is not None and os.fspath(path) in batch.staged:
         return batch.restage(path, data)
-    old, mode = _read_with_mode(path)
-    if old == data:
+    exists, same, mode = _compare(path, data)
+    if same:
         return False
-    temporary = _write_temporary(path, data, mode, exists=old is not None, flush=batch is None)
+    temporary = _write_temporary(path, data, mode, exists=exists, flush=batch is None)
     if batch is not None:
         batch.stage(path, temporary)
         return True
@@ -80,18 +81,22 @@ def read_bytes(path: Path | str) -> bytes:
         os.close(descriptor)
 
 
-def _read_with_mode(path: Path) -> tuple[bytes | None, int]:
-    """The file's bytes and permission bits; (None, 0o644) when it does not exist.
+def _compare(path: Path, data: bytes) -> tuple[bool, bool, int]:
+    """Whether the file exists, whether it holds exactly ``data``, and its permission bits (new: 0644).
 
-    Plain os calls: a few system calls fewer per file than pathlib's read_bytes and stat.
+    Plain os calls: a few system calls fewer per file than pathlib's read_bytes and stat;
+    a file of another size is not read at all (most files a sync rewrites).
     """
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
-        return None, _NEW_FILE_MODE
+        return False, False, _NEW_FILE_MODE
     try:
         info = os.fstat(descriptor)
-        return _read_all(descriptor, info.st_size), info.st_mode & 0o777
+        mode = info.st_mode & 0o777
+        if stat.S_ISREG(info.st_mode) and info.st_size != len(data):
+            return True, False, mode
+        return True, _read_all(descriptor, info.st_size) == data, mode
     finally:
         os.close(descriptor)
 

@@ -78,18 +78,19 @@ def map_chunks(
     functools.partial of one) and so must its chunks and results. With
     ``jobs`` 1, or few items, everything runs here, in the same chunks.
     ``items`` may be lazy (articles found out of date one by one): past the
-    first few hundred, the workers start on the first chunks while the rest
+    first few dozen, the workers start on the first chunks while the rest
     are still being found. With workers, ``while_waiting()`` is called whenever
     the next result is not ready yet: work this process can do meanwhile.
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     stream = iter(items)
-    known = list(itertools.islice(stream, jobs * TASKS_PER_WORKER * MAX_CHUNK))
+    enough = 2 * jobs * MAX_CHUNK  # a full chunk and a tail's worth of small ones for every worker
+    known = list(itertools.islice(stream, enough))
     pieces: Iterable[list[Item]]
-    if len(known) < jobs * TASKS_PER_WORKER * MAX_CHUNK:  # all of them: chunks sized to their number
+    if len(known) < enough:  # all of them: chunks sized to their number
         pieces = chunks(known, jobs)
         workers = min(jobs, len(pieces)) if len(known) >= MIN_PARALLEL_ITEMS else 1
-    else:  # (so many that chunks have MAX_CHUNK items)
+    else:  # the rest as they come, in chunks of MAX_CHUNK (the tail split small, see _stream_chunks)
         pieces, workers = _stream_chunks(itertools.chain(known, stream), jobs, MAX_CHUNK), jobs
     if workers < 2:
         for piece in pieces:
