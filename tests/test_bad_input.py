@@ -130,6 +130,17 @@ def outside_catalog(root: Path) -> None:
     path.symlink_to(target)
 
 
+def folder_at(relative: str) -> Callable[[Path], None]:
+    """A folder where transkit writes a file (made by hand, or left by another tool)."""
+
+    def make(root: Path) -> None:
+        path = root / relative
+        path.unlink(missing_ok=True)
+        path.mkdir(parents=True)
+
+    return make
+
+
 # ------------------------------------------------------------------ broken catalogs
 
 def broken_catalog(edit: Callable[[str], str]) -> Callable[[Path], None]:
@@ -200,6 +211,13 @@ ROWS = [
     Row("build/tr links outside", synced(outside_link("build/tr")), args=("build",), blame="build/tr/good.html",
         says="would be written outside", per_article=True),
     Row("source links outside sources/", outside_source, blame="sources/bad.html", says="links outside the sources folder"),
+    # --- a folder where a file goes
+    Row("a folder where a template goes", synced_then(folder_at("locales/templates/bad.pot")),
+        blame="locales/templates/bad.pot", says="cannot write: Is a directory", per_article=True),
+    Row("a folder where a catalog goes", synced_then(folder_at("locales/tr/bad.po")),
+        blame="locales/tr/bad.po", says="cannot read", per_article=True),
+    Row("a folder where a page goes", synced(folder_at("build/tr/good.html")), args=("build",),
+        blame="build/tr/good.html", says="cannot write: Is a directory", per_article=True),
     Row("slug that climbs out", lambda root: None, args=("sync", "--article", "../../etc/passwd"), blame="sources",
         says="no article with slug '../../etc/passwd'"),
     # --- catalogs a translator or git broke: never overwritten, the others go on

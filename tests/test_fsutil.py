@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import stat
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from transkit import fsutil
+from transkit.errors import CatalogError, OutputError
 from transkit.fsutil import (
     WriteBatch,
     batched_writes,
@@ -129,7 +131,7 @@ def test_a_failed_rename_leaves_the_rest_old(tmp_path: Path, monkeypatch: pytest
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", replace_twice)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match=f"^{re.escape(str(paths[1]))}: cannot write: disk full$"):
         commit_staged(staged)
     assert [p.read_bytes() for p in paths] == [b"new", b"old", b"old"]
     assert hidden(tmp_path) == []
@@ -171,3 +173,14 @@ def test_only_the_same_bytes_count_as_unchanged(tmp_path: Path) -> None:
     assert write_if_changed(path, b"") is True and path.read_bytes() == b""
     assert write_if_changed(path, b"") is False
     assert stat.S_IMODE(path.stat().st_mode) == 0o640  # the old file's permissions, whichever way it was compared
+
+
+def test_what_cannot_be_written_or_read_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "a.po"
+    folder.mkdir()
+    with pytest.raises(OutputError, match=f"^{re.escape(str(folder))}: cannot write: Is a directory$"):
+        write_if_changed(folder, b"new")
+    with pytest.raises(CatalogError, match=f"^{re.escape(str(folder))}: cannot read: Is a directory$"):
+        fsutil.read_head(folder)
+    assert fsutil.read_head(tmp_path / "missing.po") == ""
+    assert folder.is_dir() and hidden(tmp_path) == []  # nothing left behind

@@ -21,6 +21,10 @@ class CatalogError(TranskitError):
     """A PO/POT file cannot be read; it is never overwritten."""
 
 
+class OutputError(TranskitError):
+    """A file cannot be written (a folder in its place, no space left, no permission); it stays as it was."""
+
+
 class PlaceholderError(TranskitError):
     """A translation's placeholders do not match its msgid."""
 

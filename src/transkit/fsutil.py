@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .errors import CatalogError, OutputError
+
 TEMPORARY_SUFFIX = ".tmp"
 # Temporaries are named ".<file name>.<8 random characters>.tmp" (as mkstemp names them):
 # hidden, and never matched by a glob for *.po, *.pot or *.html.
@@ -41,15 +43,23 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     batch = _BATCHES[-1] if _BATCHES else None
     if batch is not None and os.fspath(path) in batch.staged:
         return batch.restage(path, data)
-    exists, same, mode = _compare(path, data)
-    if same:
-        return False
-    temporary = _write_temporary(path, data, mode, exists=exists, flush=batch is None)
+    try:
+        exists, same, mode = _compare(path, data)
+        if same:
+            return False
+        temporary = _write_temporary(path, data, mode, exists=exists, flush=batch is None)
+    except OSError as exc:
+        raise cannot_write(path, exc) from exc
     if batch is not None:
         batch.stage(path, temporary)
         return True
     _install(temporary, path)
     return True
+
+
+def cannot_write(path: Path | str, exc: OSError) -> OutputError:
+    """The one-line error for a file that cannot be written (``exc`` is why)."""
+    return OutputError(f"{path}: cannot write: {exc.strerror or exc}")
 
 
 def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
@@ -66,8 +76,10 @@ def _install(temporary: str, path: Path) -> None:
     """Put a flushed temporary in place atomically and make the rename durable."""
     try:
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise cannot_write(path, exc) from exc
         raise
     _sync_folder(path.parent)
 
@@ -239,7 +251,10 @@ def commit_staged(staged: Staged) -> None:
     try:
         _flush_files([temporary for _, temporary in staged])
         for path, temporary in staged:
-            os.replace(temporary, path)
+            try:
+                os.replace(temporary, path)
+            except OSError as exc:
+                raise cannot_write(path, exc) from exc
             renamed += 1
     finally:
         discard_staged(staged[renamed:])  # after a failure the rest stay as they were
@@ -303,12 +318,17 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 
 
 def read_head(path: Path, size: int = 4096) -> str:
-    """The first bytes of a text file, for cheap header checks; '' when missing."""
+    """The first bytes of a catalog, for cheap header checks; '' when missing.
+
+    One that cannot be read (a folder in its place...) is a one-line CatalogError.
+    """
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            return os.read(descriptor, size).decode("utf-8", errors="replace")
+        finally:
+            os.close(descriptor)
     except FileNotFoundError:
         return ""
-    try:
-        return os.read(descriptor, size).decode("utf-8", errors="replace")
-    finally:
-        os.close(descriptor)
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc.strerror or exc}") from exc

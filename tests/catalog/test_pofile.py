@@ -28,7 +28,7 @@ from transkit.catalog.pofile import (
     read_catalog,
     write_catalog,
 )
-from transkit.errors import CatalogError
+from transkit.errors import CatalogError, OutputError
 
 needs_msgcat = pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext (msgcat) is not installed")
 needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) is not installed")
@@ -648,7 +648,7 @@ def test_write_catalog_failure_leaves_old_file(tmp_path: Path, monkeypatch: pyte
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match=r"tr\.po: cannot write: disk full$"):  # one line, naming the file
         write_catalog(path, Catalog(header_fields=(("Language", "ru"),)))
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["tr.po"]
