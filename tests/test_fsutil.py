@@ -183,4 +183,8 @@ def test_what_cannot_be_written_or_read_is_one_line_naming_the_file(tmp_path: Pa
     with pytest.raises(CatalogError, match=f"^{re.escape(str(folder))}: cannot read: Is a directory$"):
         fsutil.read_head(folder)
     assert fsutil.read_head(tmp_path / "missing.po") == ""
+    blocked = tmp_path / "file" / "manifest.json"  # its folder is a file
+    (tmp_path / "file").write_bytes(b"")
+    with pytest.raises(OutputError, match=f"^{re.escape(str(blocked))}: cannot write: Not a directory$"):
+        fsutil.write_chunks(blocked, [b"{}"])
     assert folder.is_dir() and hidden(tmp_path) == []  # nothing left behind

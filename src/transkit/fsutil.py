@@ -65,10 +65,13 @@ def cannot_write(path: Path | str, exc: OSError) -> OutputError:
 def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     """Write ``path`` atomically from pieces (a large file need not be in memory at once)."""
     try:
-        mode, exists = os.stat(path).st_mode & 0o777, True
-    except FileNotFoundError:
-        mode, exists = _NEW_FILE_MODE, False
-    temporary = _write_temporary(path, chunks, mode, exists=exists, flush=True)
+        try:
+            mode, exists = os.stat(path).st_mode & 0o777, True
+        except FileNotFoundError:
+            mode, exists = _NEW_FILE_MODE, False
+        temporary = _write_temporary(path, chunks, mode, exists=exists, flush=True)
+    except OSError as exc:
+        raise cannot_write(path, exc) from exc
     _install(temporary, path)
 
 
