@@ -49,7 +49,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
         temporary = _write_temporary(path, data, mode, exists=exists, flush=batch is None)
     except OSError as exc:
-        raise cannot_write(path, exc) from exc
+        raise _cannot_write(path, exc) from exc
     if batch is not None:
         batch.stage(path, temporary)
         return True
@@ -57,7 +57,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def cannot_write(path: Path | str, exc: OSError) -> OutputError:
+def _cannot_write(path: Path | str, exc: OSError) -> OutputError:
     """The one-line error for a file that cannot be written (``exc`` is why)."""
     return OutputError(f"{path}: cannot write: {exc.strerror or exc}")
 
@@ -71,7 +71,7 @@ def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
             mode, exists = _NEW_FILE_MODE, False
         temporary = _write_temporary(path, chunks, mode, exists=exists, flush=True)
     except OSError as exc:
-        raise cannot_write(path, exc) from exc
+        raise _cannot_write(path, exc) from exc
     _install(temporary, path)
 
 
@@ -82,7 +82,7 @@ def _install(temporary: str, path: Path) -> None:
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise cannot_write(path, exc) from exc
+            raise _cannot_write(path, exc) from exc
         raise
     _sync_folder(path.parent)
 
@@ -257,7 +257,7 @@ def commit_staged(staged: Staged) -> None:
             try:
                 os.replace(temporary, path)
             except OSError as exc:
-                raise cannot_write(path, exc) from exc
+                raise _cannot_write(path, exc) from exc
             renamed += 1
     finally:
         discard_staged(staged[renamed:])  # after a failure the rest stay as they were
