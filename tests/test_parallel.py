@@ -121,17 +121,30 @@ def test_chunks_cover_every_item_in_order() -> None:
     assert [len(piece) for piece in parallel.chunks(list(range(10)), 2)] == [1] * 10
 
 
-def test_chunks_made_as_items_come_are_the_chunks_of_the_whole_list() -> None:
+def test_chunks_made_as_items_come_cover_them_in_order_and_split_the_tail_small() -> None:
     for jobs in (1, 2, 3):
         for size in (1, 4, 16):
             for count in range(120):
-                items = list(range(count))
-                streamed = list(parallel._stream_chunks(iter(items), jobs, size))
-                tail_start = max(0, count - jobs * size)
-                head = [items[start : min(start + size, tail_start)] for start in range(0, tail_start, size)]
-                tail_size = max(1, size // 4)
-                tail = [items[start : start + tail_size] for start in range(tail_start, count, tail_size)]
-                assert streamed == head + tail, (jobs, size, count)
+                consumed = 0
+
+                def counted() -> Iterator[int]:
+                    nonlocal consumed
+                    for item in range(count):
+                        consumed += 1
+                        yield item
+
+                pieces, looked_ahead = [], []
+                for piece in parallel._stream_chunks(counted(), jobs, size):
+                    pieces.append(piece)
+                    looked_ahead.append(consumed - (piece[-1] + 1))  # items taken beyond this chunk so far
+                where = (jobs, size, count)
+                assert [item for piece in pieces for item in piece] == list(range(count)), where
+                tail = min(count, jobs * size)  # the last items: in small chunks, so workers finish together
+                small = [piece for piece in pieces if piece[0] >= count - tail]
+                assert sum(map(len, small)) == tail and all(len(p) <= max(1, size // 4) for p in small), where
+                head = pieces[: len(pieces) - len(small)]
+                assert all(len(p) == size for p in head[:-1]) and all(0 < len(p) <= size for p in head), where
+                assert max(looked_ahead, default=0) <= jobs * size, where  # yielded before the rest is known
 
 
 def _mark_started(folder: str, chunk: list[int]) -> list[int]:
