@@ -247,3 +247,8 @@ def test_flags_line_is_the_canonical_flags() -> None:
             ordered, wrap = pofile._canonical_flags(flags, translated)
             line = "#, " + ", ".join(ordered) + "\n" if ordered else ""
             assert pofile._flags_line.__wrapped__(flags, translated) == (line, wrap)
+    # (the lines themselves, not only _canonical_flags joined: msgcat's order, 'fuzzy' dropped when untranslated)
+    assert pofile._flags_line.__wrapped__(("c-format", "fuzzy"), True) == ("#, fuzzy, c-format\n", True)
+    assert pofile._flags_line.__wrapped__(("fuzzy",), False) == ("", True)
+    assert pofile._flags_line.__wrapped__(("no-wrap", "python-format", "range: 1..5"), True) == (
+        "#, python-format, range: 1..5, no-wrap\n", False)

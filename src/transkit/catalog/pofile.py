@@ -204,7 +204,7 @@ def _format_texts(catalog: Catalog) -> tuple[str, list[str], list[str]]:
         live.append(entry)
         if position < reusable:
             other = before[position]
-            if other is entry or (entry.msgid == other.msgid and _same_head(entry, other)):
+            if other is entry or _same_head(entry, other):
                 # (frozen: the same object or the same fields, the same lines; a merge keeps the template's order)
                 head = before_heads[position]
                 heads.append(head)

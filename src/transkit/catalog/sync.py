@@ -138,15 +138,13 @@ def merge(
     ``carry_over=None`` keeps exact matches only (msgmerge ``--no-fuzzy-matching``).
     """
     old = previous or Catalog()
-    if not old.entries:
-        proposals = carry_over(template, old) if carry_over else {}
-        if not proposals:  # a first catalog: the template's entries as they are
-            entries, used = list(template.entries), {}
-        else:
-            entries, used = _kept_or_fresh(template, old, lambda: proposals)
-    else:
-        propose = (lambda: carry_over(template, old)) if carry_over else dict
+    propose = (lambda: carry_over(template, old)) if carry_over else dict
+    if old.entries:
         entries, used = _kept_or_fresh(template, old, propose)
+    elif proposals := propose():  # (asked once: a hook may propose entries for a first catalog)
+        entries, used = _kept_or_fresh(template, old, lambda: proposals)
+    else:  # a first catalog: the template's entries as they are
+        entries, used = list(template.entries), {}
     # (msgctxt, msgid) is Entry.key, spelt out: the property call costs more than the tuple.
     # An old translation stays only where the entry kept under its key has it (msgstr is never None)
     retired = [
