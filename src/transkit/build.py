@@ -248,7 +248,6 @@ class _RenderPlan:
         outside = _outside_body(root)
         self.text_only: list[int] = []  # the units in an element that holds text only (see _build)
         self.others: list[int] = []
-        self.segments = [u.segments for u in self.texts]
         self.edges = [_text_edges(u) for u in self.texts]
         self.may_mark: list[bool] = []  # where _mark_fallbacks would set lang
         contents: dict[Any, int] = {}  # (most runs are their container's whole content)
@@ -386,9 +385,9 @@ class _RenderPlan:
     ) -> None:
         """Ask for the units' translations (last to first, as apply_translations does) and render each
         unit translated; ``untouched`` gets the units that have no translation at all."""
-        segments, edges, markup, texts = self.segments, self.edges, self.markup, self.texts
+        edges, markup, texts = self.edges, self.markup, self.texts
         for index in reversed(indexes):
-            unit_segments = segments[index]
+            unit_segments = texts[index].segments
             if len(unit_segments) == 1:
                 segment = unit_segments[0]
                 answers = [translator(segment.msgid, segment.placeholders)]
@@ -425,12 +424,6 @@ def _text_edges(unit: TextUnit) -> tuple[str, str] | None:
 def _plain(answers: list[Any], edges: tuple[str, str], gaps: list[str]) -> str | None:
     """The unit's run as text (not escaped) when every segment is translated to text only, else None."""
     lead, trail = edges
-    if len(answers) == 1:
-        answer = answers[0]
-        if answer.__class__ is not tuple or len(answer) != 1 or answer[0].__class__ is not str:
-            return None
-        text = shown_text(answer[0])
-        return lead + text + trail if lead or trail else text
     texts = [lead]
     for index, answer in enumerate(answers):
         if answer.__class__ is not tuple or len(answer) != 1 or answer[0].__class__ is not str:
@@ -490,25 +483,17 @@ def _kept_tails(links: Any) -> str:
 
 
 def _changed(items: list[tuple[str, str]], values: dict[str, str]) -> list[tuple[str, str]]:
-    """Attribute items after ``element.set(name, value)`` for each of ``values``: in place, or added last."""
-    for name, value in values.items():
-        for index, (key, _) in enumerate(items):
-            if key == name:
-                items[index] = (name, value)
-                break
-        else:
-            items.append((name, value))
-    return items
+    """Attribute items after ``element.set(name, value)`` for each of ``values``: in place, or added last
+    (a dict keeps a key's first position; an element's attribute names are unique)."""
+    return list({**dict(items), **values}.items())
 
 
 def _mark_fallbacks(page: ParsedPage, units: list[TextUnit]) -> None:
     """A block left entirely in the source language says so, for screen readers and search engines."""
     source_lang = page.tree.getroot().get("lang") or page.language
     for unit in units:
-        container = unit.container
-        whole = unit.start == 0 and unit.end == len(container)
-        if whole and container.get("lang") is None and _in_body(container):
-            container.set("lang", source_lang)
+        if _may_mark(unit, None):
+            unit.container.set("lang", source_lang)
 
 
 TEXT_ONLY = frozenset({"title", "option", "optgroup", "textarea"})

@@ -384,6 +384,8 @@ def test_only_the_first_sentence_can_lack_a_word(text: str, lang: str) -> None:
 def test_spans_are_remembered_in_a_bounded_cache() -> None:
     for flat in ("One. Two.", f"A {OPEN}b. C{CLOSE} d. E.", "no end"):
         assert html._spans(flat, "en") == tuple(html._depth_zero(sentences.sentence_spans(flat, "en"), flat))
+        assert html._spans(flat, "en") is html._spans(flat, "en")  # (remembered: not split again)
+    assert html._spans("One. Two.", "en") == ((0, 4), (5, 9))
     assert html._spans.cache_info().maxsize == 512
 
 

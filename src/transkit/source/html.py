@@ -850,12 +850,7 @@ class _Walker:
                 line += text.count("\n", 0, head)
             if head + len(value) < len(text):
                 trail.append(("text", text[head + len(value) :]))
-        options = self.options
-        spans = [] if options.segmentation == "paragraph" else _spans(value, options.language)
-        if len(spans) > 1:
-            segments, gaps = _split_text(value, spans, line)
-        else:
-            segments, gaps = [SegmentSlice([("text", value)], {}, normalize_spaces(value).strip(" "), line)], []
+        segments, gaps = _split([("text", value)], value, [0], self.options, line)
         self._add(container, start, end, state, lead, segments, gaps, trail)
 
     def _add(
@@ -1118,9 +1113,10 @@ def _cut(
             index += 1
         text = flat[start:end]
         if end <= bounds[index + 1] and start < end and body[index][0] == "text":  # (most spans: one text's slice)
-            segments.append(SegmentSlice([("text", text)], {}, normalize_spaces(text).strip(" "), line))
+            tokens: list[Token] = [("text", text)]
         else:
-            segments.append(_segment(_overlapping(body, bounds, index, start, end), line, text, with_placeholders))
+            tokens = _overlapping(body, bounds, index, start, end)
+        segments.append(_segment(tokens, line, text, with_placeholders))
         line += text.count("\n")
         previous_end = end
     return segments, gaps
