@@ -108,10 +108,44 @@ def test_staged_files_can_be_committed_by_someone_else(tmp_path: Path) -> None:
         write_if_changed(tmp_path / "a.po", b"a")
         write_if_changed(tmp_path / "b.po", b"b")
     staged = batch.take()
-    assert [os.path.basename(path) for path, _ in staged] == ["a.po", "b.po"] and not (tmp_path / "a.po").exists()
-    assert all(type(path) is str and type(temporary) is str for path, temporary in staged)  # cheap to pickle
+    assert [os.path.basename(path) for path, _, _ in staged] == ["a.po", "b.po"] and not (tmp_path / "a.po").exists()
+    assert all(type(path) is str and type(temporary) is str for path, temporary, _ in staged)  # cheap to pickle
     commit_staged(pickle.loads(pickle.dumps(staged)))
     assert (tmp_path / "a.po").read_bytes() == b"a" and (tmp_path / "b.po").read_bytes() == b"b"
+
+
+def test_staged_files_say_whether_they_replace_one(tmp_path: Path) -> None:
+    (tmp_path / "old.po").write_bytes(b"old")
+    with batched_writes(WriteBatch(limit=None), commit=False) as batch:
+        write_if_changed(tmp_path / "old.po", b"new")
+        write_if_changed(tmp_path / "new.po", b"new")
+        write_if_changed(tmp_path / "new.po", b"newer")  # staged again: still new
+        write_if_changed(tmp_path / "old.po", b"newer")
+    assert {os.path.basename(path): replaces for path, _, replaces in batch.take()} == {"old.po": True, "new.po": False}
+
+
+@pytest.mark.parametrize(
+    ("files", "flush_new", "syncs"),
+    [
+        (["new.po"], False, 0),  # nothing there to lose: no flush
+        (["new.po"], True, 2),
+        (["new.po", "old.po"], False, 2),  # one replaces a file: flushed before and after the renames
+        (["old.po"], True, 2),
+    ],
+)
+def test_only_replacing_files_must_be_flushed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: list[str], flush_new: bool, syncs: int
+) -> None:
+    (tmp_path / "old.po").write_bytes(b"old")
+    with batched_writes(WriteBatch(limit=None), commit=False) as batch:
+        for name in files:
+            write_if_changed(tmp_path / name, b"written")
+    calls: list[None] = []
+    monkeypatch.setattr(os, "sync", lambda: calls.append(None))
+    commit_staged(batch.take(), flush_new)
+    assert len(calls) == syncs
+    assert [(tmp_path / name).read_bytes() for name in files] == [b"written"] * len(files)
+    assert hidden(tmp_path) == []
 
 
 def test_a_failed_rename_leaves_the_rest_old(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -142,7 +176,7 @@ def test_stale_temporaries_are_found_and_only_they(tmp_path: Path) -> None:
         write_if_changed(tmp_path / "x" / "a.po", b"a")
     (tmp_path / ".notes.tmp").write_text("mine")  # not one of ours
     removed = remove_stale_temporaries(tmp_path)
-    assert [p.name for p in removed] == [p.name for _, p in ((None, Path(t)) for _, t in batch.take())]
+    assert [p.name for p in removed] == [Path(temporary).name for _, temporary, _ in batch.take()]
     assert hidden(tmp_path) == [".notes.tmp"]
 
 

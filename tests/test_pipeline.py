@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -70,6 +71,29 @@ def test_resync_after_touching_the_source_without_changes_writes_nothing(tmp_pat
     assert [p.name for p in report.changed] == ["s.pot"]
     after = snapshot(root)
     assert {k: v for k, v in after.items() if "templates" not in k} == {k: v for k, v in before.items() if "templates" not in k}
+
+
+def test_new_files_are_not_flushed_and_what_a_crash_leaves_of_them_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash can leave a new, unflushed file missing or empty: the next sync makes it again, the same.
+    Files that replace others (a translator's catalog) are flushed before and after their renames."""
+    root = make_project(tmp_path, {"s.html": SAMPLE.read_bytes(), "t.html": article("<p>One. Two.</p>")})
+    config = load_config(root)
+    syncs: list[None] = []
+    monkeypatch.setattr(os, "sync", lambda: syncs.append(None))
+    sync_project(config, jobs=1)
+    assert syncs == []
+    clean = {name: content for name, (content, _) in snapshot(root).items()}
+    (root / "locales" / "templates" / "s.pot").write_bytes(b"")
+    (root / "locales" / "tr" / "s.po").write_bytes(b"")
+    (root / "locales" / "ru" / "t.po").unlink()
+    report = sync_project(config, jobs=1)
+    assert report.ok and sorted(str(p.relative_to(root / "locales")) for p in report.changed) == [
+        "ru/t.po", "templates/s.pot", "tr/s.po"
+    ]
+    assert {name: content for name, (content, _) in snapshot(root).items()} == clean
+    assert syncs == [None, None]  # the emptied files were replaced: flushed
 
 
 def test_translations_survive_and_removed_segments_become_obsolete(tmp_path: Path) -> None:

@@ -134,17 +134,20 @@ def _run_chunk(work: functools.partial[None], articles: Sequence[Article]) -> tu
     return reports, batch.take()
 
 
-def _each_article(work: functools.partial[None], articles: Iterable[Article], jobs: int | None) -> Iterator[Report]:
+def _each_article(
+    work: functools.partial[None], articles: Iterable[Article], jobs: int | None, flush_new: bool = True
+) -> Iterator[Report]:
     """Every article through ``work``, in ``jobs`` processes: its report, in article order.
 
-    Files are in place once the iteration is over.
+    Files are in place once the iteration is over; new ones flushed to disk only with
+    ``flush_new`` (see :func:`fsutil.commit_staged`).
     """
     pending: Staged = []
 
     def commit_some(least: int) -> None:
         nonlocal pending
         if len(pending) >= least:
-            commit_staged(pending)
+            commit_staged(pending, flush_new)
             pending = []
 
     try:
@@ -155,16 +158,18 @@ def _each_article(work: functools.partial[None], articles: Iterable[Article], jo
             pending.extend(staged)
             commit_some(COMMIT_EVERY)
             yield from reports
-        commit_staged(pending)
+        commit_staged(pending, flush_new)
         pending = []
     finally:
         discard_staged(pending)  # only after a failure: those files stay as they were
 
 
-def _run_articles(work: functools.partial[None], articles: Iterable[Article], jobs: int | None) -> Report:
+def _run_articles(
+    work: functools.partial[None], articles: Iterable[Article], jobs: int | None, flush_new: bool = True
+) -> Report:
     """Every article through ``work``, in ``jobs`` processes; findings in article order."""
     report = Report()
-    for part in _each_article(work, articles, jobs):
+    for part in _each_article(work, articles, jobs, flush_new):
         report.absorb(part)
     return report
 
@@ -183,8 +188,11 @@ def sync_project(
     (default: one per core).
     """
     articles = find_articles(config, only)
+    work = functools.partial(_sync_article, config, check)
+    # New templates and catalogs are not flushed to disk: each records its source's hash, so
+    # one that a crash left missing or empty is not up to date, and the next sync makes it again.
     if not (config.locales / TEMPLATES).is_dir():  # a first sync: no article can be up to date
-        return _run_articles(functools.partial(_sync_article, config, check), articles, jobs)
+        return _run_articles(work, articles, jobs, flush_new=False)
     skipped = 0
 
     def stale_articles() -> Iterator[Article]:
@@ -200,7 +208,7 @@ def sync_project(
             else:
                 yield article
 
-    report = _run_articles(functools.partial(_sync_article, config, check), stale_articles(), jobs)
+    report = _run_articles(work, stale_articles(), jobs, flush_new=False)
     report.skipped += skipped
     return report
 
@@ -223,6 +231,8 @@ def _sync_article(config: Config, check: bool, article: Article, report: Report)
     for lang in target_languages(config, document.language):
         path = catalog_path(config, lang, article.slug)
         previous = read_catalog(path) if os.path.lexists(path) else None
+        if previous == Catalog():  # an empty file (what a crash can leave of a new one): as if there were none
+            previous = None
         outputs.append((path, merge(template, previous, lang, plural_forms(lang))))
     for path, catalog in outputs:  # (the bytes of each, without joining and encoding each whole text)
         _emit(path, format_catalog_utf8(catalog), check, report)
