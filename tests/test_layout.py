@@ -58,5 +58,6 @@ def test_html_files_are_found_and_ordered_as_rglob_finds_and_sorts_them(tmp_path
     (root / "broken.html").symlink_to(root / "missing.html")  # not a file
     (root / "folder-link.html").symlink_to(root / "a", target_is_directory=True)  # not a file
     expected = [p for p in sorted(root.rglob("*.html")) if p.is_file()]
-    found = [root.joinpath(*parts) for parts in layout._html_files(str(root))]
-    assert found == expected and len(found) == 12
+    found = [(root.joinpath(*parts), is_link) for parts, is_link in layout._html_files(str(root))]
+    assert [path for path, _ in found] == expected and len(found) == 12
+    assert [path.name for path, is_link in found if is_link] == ["linked.html"]

@@ -41,10 +41,10 @@ def find_articles(config: Config, only: tuple[str, ...] = ()) -> list[Article]:
         raise SourceError(f"{root}: sources folder does not exist (see 'transkit init')")
     articles = []
     resolved_root: Path | None = None
-    for parts in _html_files(str(root)):
+    for parts, is_link in _html_files(str(root)):
         relative = "/".join(parts)
         path = root / relative
-        if _may_leave(root, relative):
+        if is_link:  # (the only link a found file's path can hold: _html_files enters no linked folder)
             resolved_root = resolved_root or root.resolve()
             if resolved_root not in path.resolve().parents:
                 raise SourceError(f"{path}: links outside the sources folder; refusing to read it")
@@ -58,14 +58,15 @@ def find_articles(config: Config, only: tuple[str, ...] = ()) -> list[Article]:
     return articles
 
 
-def _html_files(root: str) -> list[tuple[str, ...]]:
+def _html_files(root: str) -> list[tuple[tuple[str, ...], bool]]:
     """The names below ``root`` of every file ``*.html``, as ``sorted(Path(root).rglob("*.html"))``
-    orders them (by their names, folder by folder), files only (a symlink to one counts).
+    orders them (by their names, folder by folder), files only (a symlink to one counts), and
+    whether each is a symlink.
 
     As rglob does, symlinked folders are not entered and unreadable ones are skipped; one
     scandir per folder, without a Path (and its stat for is_file) per file: a third of the time.
     """
-    found: list[tuple[str, ...]] = []
+    found: list[tuple[tuple[str, ...], bool]] = []
     folders: list[tuple[str, tuple[str, ...]]] = [(root, ())]
     while folders:
         folder, names = folders.pop()
@@ -77,7 +78,7 @@ def _html_files(root: str) -> list[tuple[str, ...]]:
         for entry in entries:
             try:
                 if entry.name.endswith(".html") and entry.is_file():
-                    found.append((*names, entry.name))
+                    found.append(((*names, entry.name), entry.is_symlink()))
                 if entry.is_dir() and not entry.is_symlink():
                     folders.append((entry.path, (*names, entry.name)))
             except OSError:  # (gone since it was listed, or a looping link: rglob skips it too)
