@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from conftest import SAMPLE, make_project
 from transkit import __version__
-from transkit.cli import main
+from transkit.cli import _exit_status, main
 
 ARTICLE = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>T</title></head><body>{}</body></html>\n'
 
@@ -123,6 +123,27 @@ def test_installed_command_runs_as_a_subprocess(project: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "transkit.cli", "sync", "--check", "--project", str(project)],
                           capture_output=True, text=True)
     assert done.returncode == 0
+
+
+def test_the_command_exits_at_once_with_its_status_and_all_its_output(tmp_path: Path) -> None:
+    """run() skips the interpreter's teardown: the exit status and every byte of output must still come out."""
+    executable = shutil.which("transkit", path=os.path.dirname(sys.executable))
+    assert executable is not None
+    done = subprocess.run([executable, "--help"], capture_output=True, text=True)
+    usual = subprocess.run([sys.executable, "-c", "from transkit.cli import main; main(prog_name='transkit')", "--help"],
+                           capture_output=True, text=True)  # (main(), and the interpreter's usual exit)
+    assert done.returncode == 0 and done.stdout == usual.stdout and "xliff" in done.stdout  # (block-buffered: flushed)
+    done = subprocess.run([executable, "sync", "--project", str(tmp_path / "nowhere")], capture_output=True, text=True)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and done.stderr.startswith("transkit: error: ")
+    reader = subprocess.Popen([executable, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()  # as "transkit --help | head -c 0" does: the output cannot be written
+    assert reader.wait() == 1 and reader.stderr.read() == b""  # (click's status for a broken pipe, and no traceback)
+
+
+@pytest.mark.parametrize(("code", "status", "printed"), [(None, 0, ""), (0, 0, ""), (3, 3, ""), ("stop", 1, "stop\n")])
+def test_exit_status_is_what_sys_exit_gives(code: object, status: int, printed: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _exit_status(code) == status and capsys.readouterr().err == printed
 
 
 def test_sample_project_end_to_end_as_subprocess(tmp_path: Path) -> None:
