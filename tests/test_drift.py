@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -511,3 +512,27 @@ def test_align_skipping_adjacent_anchors_changes_no_link(old: list[str], data: s
                 new[index : index + 1] = [" ".join(words[:2]) + ".", " ".join(words[2:]) + "."]
     new = list(dict.fromkeys(new))
     assert align(old, new) == _align_without_skipping(old, new)
+
+
+_PIECES = st.sampled_from([
+    "Moscow", "visit", " ", "  ", "\t", "\n", "\u00a0", "\u2009", "\u2028", "\x1c", "<a1>", "</a1>", "<br2/>", "<x-y3>",
+    "https://example.org/a?b=1", "www.x.com/", "2023", "1,000.5", "12/05/2024", "...", "…", "--", "—", "–", "“", "”",
+    "'", "’", '"', ".", ",", "(", ")", "é", "ß", "١٢", "_", "²", "🇨🇳",
+])
+_TEXTS = st.lists(_PIECES, max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_token_shortcuts_are_the_match_by_match_reading(text: str) -> None:
+    """tokenize (findall of TOKEN without its groups), _typographic (no translation of an ASCII text) and
+    _Text.of / _skeleton (compiled patterns, filterfalse) give what they gave written the first way."""
+    assert drift._TOKENS.groups == 0
+    assert drift.tokenize(text) == [m.group(0) for m in drift.TOKEN.finditer(text)]
+    typographic = drift.SPACES.sub(" ", text.translate(drift.TYPOGRAPHY).replace("…", "...")).strip()
+    assert drift._typographic(text) == typographic
+    skeleton = re.sub(drift.NUMBER, "\x02", re.sub(drift.URL, "\x01", drift.PLACEHOLDER.sub("", text)))
+    skeleton = drift.SPACES.sub(" ", skeleton.translate(drift.TYPOGRAPHY).replace("…", "...")).strip()
+    assert drift._skeleton(text) == skeleton.replace(" ", "")
+    tokens = tuple(t for t in drift.tokenize(typographic) if not t.isspace())
+    assert drift._Text.of(text).tokens == tokens

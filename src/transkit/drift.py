@@ -76,6 +76,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import filterfalse
 from typing import Iterable, Iterator, Sequence
 
 from diff_match_patch import diff_match_patch
@@ -100,6 +101,10 @@ TOKEN = re.compile(
     rf"{PLACEHOLDER.pattern}|{URL}|{NUMBER}|[^\W\d_]+(?:['’][^\W\d_]+)*|\s+|\.{{2,}}|-{{2,}}|.",
     re.S,
 )
+# TOKEN without capturing groups (PLACEHOLDER's): findall gives its tokens, without a match object each
+_TOKENS = re.compile(re.sub(r"(?<!\\)\((?!\?)", "(?:", TOKEN.pattern), re.S)
+_URLS = re.compile(URL)
+_NUMBERS = re.compile(NUMBER)
 DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\Z")
 NUMBER_TOKEN = re.compile(rf"{NUMBER}\Z")
 URL_TOKEN = re.compile(rf"{URL}\Z")
@@ -120,7 +125,9 @@ _DMP.Diff_Timeout = 0  # no time limit: the same input always gives the same dif
 
 def _typographic(text: str) -> str:
     """Quotes, dashes, ellipses and odd spaces folded to plain ASCII spellings."""
-    return SPACES.sub(" ", text.translate(TYPOGRAPHY).replace("…", "...")).strip()
+    if not text.isascii():  # (an ASCII text has none of them: the translation would be a copy)
+        text = text.translate(TYPOGRAPHY).replace("…", "...")
+    return SPACES.sub(" ", text).strip()
 
 
 # =========================================================================== tokens and diffs
@@ -139,7 +146,7 @@ _OPS = {0: "equal", -1: "delete", 1: "insert"}
 
 def tokenize(text: str) -> list[str]:
     """Words, numbers, URLs, placeholders, whitespace runs and single other characters."""
-    return [m.group(0) for m in TOKEN.finditer(text)]
+    return _TOKENS.findall(text)
 
 
 def _token_diff(old: Sequence[str], new: Sequence[str], semantic: bool = False) -> list[tuple[int, list[str]]]:
@@ -210,7 +217,7 @@ class _Text:
 
     @classmethod
     def of(cls, text: str) -> _Text:
-        tokens = tuple(t for t in tokenize(_typographic(text)) if not t.isspace())
+        tokens = tuple(filterfalse(str.isspace, tokenize(_typographic(text))))
         return cls(tokens, Counter(tokens), sum(map(len, tokens)), _skeleton(text))
 
     def __add__(self, other: _Text) -> _Text:
@@ -221,8 +228,8 @@ class _Text:
 def _skeleton(text: str) -> str:
     """The text with every trivially changeable part blanked: equal skeletons mean a trivial change."""
     text = PLACEHOLDER.sub("", text)
-    text = re.sub(URL, "\x01", text)
-    text = re.sub(NUMBER, "\x02", text)
+    text = _URLS.sub("\x01", text)
+    text = _NUMBERS.sub("\x02", text)
     return _typographic(text).replace(" ", "")
 
 
@@ -646,7 +653,9 @@ def carry_over(template: Catalog, old: Catalog) -> dict[str, Entry]:
     fresh = [e for e in template.entries if e.msgctxt is None and e.msgid]
     if not live or not fresh:
         return {}
-    settled = {e.msgid for e in old.entries if e.obsolete and e.msgctxt is None}
+    settled: Iterable[str] = ()  # (every old entry in live: none is obsolete)
+    if len(live) < len(old.entries):
+        settled = {e.msgid for e in old.entries if e.obsolete and e.msgctxt is None}
     live = _document_order(live)  # (merge asks only when a template entry has no old entry: a new msgid)
     proposals: dict[str, Entry] = {}
     old_msgids, new_msgids = tuple([e.msgid for e in live]), tuple([e.msgid for e in fresh])  # (lists: faster)
@@ -667,7 +676,7 @@ def _document_order(entries: list[Entry]) -> list[Entry]:
         for entry in entries:
             line = _reference_line(entry) or line
             lines.append(line)
-    if all(map(int.__le__, lines, lines[1:])):  # usually so: sorting would change nothing
+    if lines == sorted(lines):  # usually so: sorting would change nothing (timsort checks that in one pass)
         return entries
     keyed = sorted(zip(lines, range(len(entries))))  # (line, index) pairs are distinct
     return [entries[index] for _, index in keyed]

@@ -1,8 +1,8 @@
 """merge()'s shortcuts against the exact path they replace.
 
 * ``_kept_or_fresh`` asks the carry-over only when a template entry has no old entry, and
-  returns each kept key with the msgstr the new catalog has under it (merge's retire test
-  reads that instead of a dict built over every new entry);
+  returns the retired entries: when every old entry is live under its own key, only those
+  under the keys no template entry asked for (no retire test over every old entry);
 * ``placed_entry`` is ``changed_entry`` for references, extracted comments and obsolete;
 * ``drift._increasing_run`` returns every pair when their old indices already increase.
 
@@ -125,6 +125,26 @@ def test_merge_agrees_with_the_exact_path(
     live = [e.key for e in merged.entries if not e.obsolete]
     if len({e.key for e in fresh}) == len(fresh):  # a template of distinct keys gives a catalog of them
         assert len(set(live)) == len(live)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_OLD_ENTRY.map(lambda e: replace(e, obsolete=False)), max_size=8, unique_by=lambda e: e.key),
+    st.lists(_FRESH_ENTRY, max_size=8),
+    st.sampled_from(["drift", "none"]),
+)
+def test_merge_of_an_all_live_catalog_agrees_with_the_exact_path(
+    old: list[Entry], fresh: list[Entry], hook_name: str
+) -> None:
+    """_retired's shortcut (every old entry live under its own key: the unasked keys' entries go)."""
+    hook: Hook | None = drift.carry_over if hook_name == "drift" else None
+    template = Catalog(
+        header_fields=(("Project-Id-Version", "s"), (sync.SOURCE_HASH, "h")), entries=tuple(fresh)
+    )
+    previous = Catalog(header_fields=(("Language", "tr"),), entries=tuple(old))
+    assert sync.merge(template, previous, "tr", PLURALS, carry_over=hook) == _reference_merge(
+        template, previous, hook
+    )
 
 
 def test_the_carry_over_is_not_asked_when_every_template_entry_has_an_old_one() -> None:

@@ -367,3 +367,39 @@ def test_stand_ins_without_other_line_breaks_are_read_fast() -> None:
             text = text[:cut] + rng.choice(pofile._STAND_INS + "\u2028\x85\r") + text[cut:]
         outcomes.append(assert_agree(text))
     assert outcomes.count("fast") > 50 and outcomes.count("error") + outcomes.count("careful") > 50, outcomes
+
+
+def unclosed_string_lines(text: str, rng: random.Random) -> str:
+    """A msgid, msgstr or continuation line without its closing quote, or a line of a lone quote put after one
+    (or both): a run whose newlines are not all in a joint ('"\\n"'), even where its quotes all are."""
+    lines = text.split("\n")
+    candidates = [i for i, line in enumerate(lines) if line.endswith('"') and line.lstrip("#~| ").startswith(
+        ('msgid "', 'msgstr "', '"', 'msgctxt "'))]
+    for _ in range(rng.randint(1, 2)):
+        index = rng.choice(candidates)
+        edit = rng.randrange(3)
+        if edit != 1:
+            lines[index] = lines[index][:-1]
+        if edit != 0:
+            prefix = "#~ " if lines[index].startswith("#~ ") else ""
+            lines.insert(index + 1, prefix + '"')
+            candidates = [i + (i > index) for i in candidates]
+    return "\n".join(lines)
+
+
+def test_whole_text_reader_gives_up_on_string_lines_without_their_closing_quote() -> None:
+    """_FAST_WHOLE takes each line of a msgid/msgstr run before a continuation line whole, without checking that it
+    ends with its quote: the reader gives up where one does not (a newline outside a joint is left)."""
+    rng = random.Random(31)
+    bases = [pofile.format_catalog(representative_catalog())]
+    bases += [pofile.format_catalog(random_catalog(rng)) for _ in range(40)]
+    outcomes = []
+    for _ in range(3000):
+        text = unclosed_string_lines(rng.choice(bases), rng)
+        outcomes.append(assert_whole_is_entries(text))
+        assert_agree(text)
+    assert not any(outcomes)  # (each edit leaves a line without its closing quote: the careful path says so)
+    for lone in ('msgid "a\n"\n"b"\nmsgstr "c"\n', 'msgid "a"\nmsgstr "c\n"\n"d"\n'):  # (no quote left over)
+        text = 'msgid ""\nmsgstr ""\n"Language: tr\\n"\n\n' + lone
+        assert pofile._fast_parse_whole(text) is None and pofile._fast_parse_entries(text) is None
+        assert assert_agree(text) == "error"

@@ -714,10 +714,14 @@ def _fast_entry_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
 # - its loops are possessive ('*+': what a loop took is never given back). Giving back could only
 #   end a match inside a string run (before a continuation line, which no entry starts with: 'bad'
 #   there), so the texts read are the ones the greedy loops read, the same way;
-# - the msgid and msgstr lines are taken whole (`[^\n]*`, the engine's fastest loop), and the reader
-#   checks the few values with a quote or a backslash against _FAST_RUNS (the strict runs): anything
-#   else on a line is in _FAST_BODY's character set. A loose line the strict run refuses makes the
-#   reader give up, as a 'bad' match would have;
+# - the msgid and msgstr lines are taken whole (`[^\n]*`, the engine's fastest loop): each line
+#   followed by a continuation line (one starting with a quote) possessively, with the newline and
+#   that quote, then the last line up to its closing quote. The reader checks that each newline of
+#   a run is in a joint (a line before a continuation line that does not end with a quote leaves
+#   one), and the few values with a quote or a backslash against _FAST_RUNS (the strict runs):
+#   anything else on a line is in _FAST_BODY's character set. A loose line the strict run refuses
+#   makes the reader give up, as a 'bad' match would have. (A fifth faster than a run written
+#   `[^\n]*(?:"\n(?P=obsolete)"[^\n]*)*`, which gives back each line's end and saves the groups);
 # - an entry without context or previous strings (most) takes the first branch, `(?=msgid )`, of an
 #   atomic group: the other branches would match nothing there too (all their lines are optional).
 _FAST_BODY_ONCE = r'[^"\\\n]*+(?:\\[ntrvbf"\\][^"\\\n]*+)*+'
@@ -745,8 +749,8 @@ _FAST_WHOLE = re.compile(
     rf"(?:#~ msgctxt (?P<octx>{_fast_run_once('#~ ')})\n)?"
     r"(?=#~ msgid )"
     r"))"
-    r'(?P<obsolete>(?:#~ )?)msgid "(?P<id>[^\n]*(?:"\n(?P=obsolete)"[^\n]*)*)"\n'
-    r'(?P=obsolete)msgstr "(?P<str>[^\n]*(?:"\n(?P=obsolete)"[^\n]*)*)"'
+    r'(?P<obsolete>(?:#~ )?)msgid "(?P<id>(?:[^\n]*+\n(?P=obsolete)")*+[^\n]*)"\n'
+    r'(?P=obsolete)msgstr "(?P<str>(?:[^\n]*+\n(?P=obsolete)")*+[^\n]*)"'
     r"(?P<separator>\n++|\Z)"
     r"|(?P<bad>.)",
     re.DOTALL,
@@ -838,10 +842,12 @@ def _fast_parse_whole(text: str) -> Catalog | None:
         if obsolete_prefix:
             ctx, pid, pctx = octx, opid, opctx
         run = value
-        if "\n" in value:  # (each of its newlines is in a joint: a count less than a str.count)
+        if "\n" in value:
             joint = _FAST_JOINTS[obsolete_prefix]
             value = value.replace(joint, "")
-            line += (len(run) - len(value)) // len(joint)
+            if "\n" in value:  # (a line without its closing quote: see _FAST_WHOLE)
+                return None
+            line += (len(run) - len(value)) // len(joint)  # (each newline was in a joint)
         if "\\" in value or '"' in value:  # (a loose line: see _FAST_WHOLE)
             if _FAST_RUNS[obsolete_prefix](run) is None:
                 return None
@@ -861,6 +867,8 @@ def _fast_parse_whole(text: str) -> Catalog | None:
         if "\n" in translation:
             joint = _FAST_JOINTS[obsolete_prefix]
             translation = translation.replace(joint, "")
+            if "\n" in translation:
+                return None
             line += (len(run) - len(translation)) // len(joint)
         if "\\" in translation or '"' in translation:
             if _FAST_RUNS[obsolete_prefix](run) is None:

@@ -140,18 +140,11 @@ def merge(
     old = previous or Catalog()
     propose = (lambda: carry_over(template, old)) if carry_over else dict
     if old.entries:
-        entries, used = _kept_or_fresh(template, old, propose)
+        entries, retired = _kept_or_fresh(template, old, propose)
     elif proposals := propose():  # (asked once: a hook may propose entries for a first catalog)
-        entries, used = _kept_or_fresh(template, old, lambda: proposals)
+        entries, retired = _kept_or_fresh(template, old, lambda: proposals)
     else:  # a first catalog: the template's entries as they are
-        entries, used = list(template.entries), {}
-    # (msgctxt, msgid) is Entry.key, spelt out: the property call costs more than the tuple.
-    # An old translation stays only where the entry kept under its key has it (msgstr is never None)
-    retired = [
-        _retire(e)
-        for e in old.entries
-        if (e.obsolete or e.msgstr) and used.get((e.msgctxt, e.msgid)) != e.msgstr
-    ]
+        entries, retired = list(template.entries), []
     header = catalog_header(template, previous, language, plural_forms)
     comments = old.header_comments if previous is not None else _catalog_comments(template, language)
     return Catalog(
@@ -164,29 +157,30 @@ def merge(
 
 def _kept_or_fresh(
     template: Catalog, old: Catalog, propose: Callable[[], dict[str, Entry]]
-) -> tuple[list[Entry], dict[tuple[str | None, str], str]]:
-    """The live entries in template order, and the keys of the old entries kept for them, each with
-    the msgstr it keeps.
+) -> tuple[list[Entry], list[Entry]]:
+    """The live entries in template order, and the old entries retired to obsolete ones.
 
     ``propose`` (the carry-over) is asked only when a template entry has no old entry: its proposals
     are only looked at for those (after a revision that only moved or removed text: none).
     """
     # The old entry under each key, a live one before an obsolete one ((msgctxt, msgid) is Entry.key,
-    # spelt out as in merge); one comprehension when every old entry is live under its own key
+    # spelt out: the property call costs more than the tuple); one comprehension when every old entry
+    # is live under its own key
     found = {(e.msgctxt, e.msgid): e for e in old.entries if not e.obsolete}
-    if len(found) < len(old.entries):
+    every_live = len(found) == len(old.entries)
+    if not every_live:
         found = {**{(e.msgctxt, e.msgid): e for e in old.entries if e.obsolete}, **found}
-    used: dict[tuple[str | None, str], str] = {}
+    unasked = found.copy()  # (what is left of it at the end: the keys no template entry has)
+    take = unasked.pop
     entries: list[Entry] = []
     missing: list[int] = []  # where in entries a template entry without an old one stands
     for fresh in template.entries:
         key = (fresh.msgctxt, fresh.msgid)
-        kept = found.get(key)
-        if kept is None:
+        kept = take(key, None)
+        if kept is None and (kept := found.get(key)) is None:  # (found: a key the template repeats)
             missing.append(len(entries))
             entries.append(fresh)
             continue
-        used[key] = kept.msgstr  # kept.key: it was found under it
         references = fresh.references
         extracted = fresh.extracted_comments
         if references == kept.references and extracted == kept.extracted_comments and not kept.obsolete:
@@ -200,7 +194,29 @@ def _kept_or_fresh(
             proposal = proposals.get(fresh.msgid)
             if proposal is not None and proposal.msgctxt == fresh.msgctxt and proposal.msgid == fresh.msgid:
                 entries[index] = proposal  # (under another key it would duplicate one: not taken)
-    return entries, used
+    return entries, _retired(old, found, unasked, every_live)
+
+
+def _retired(
+    old: Catalog,
+    found: dict[tuple[str | None, str], Entry],
+    unasked: dict[tuple[str | None, str], Entry],
+    every_live: bool,
+) -> list[Entry]:
+    """The old translations not kept as they are under their own key, as obsolete entries (old order).
+
+    An old translation stays only where the entry kept under its key has it. When every old entry is
+    live under its own key, the one kept under a key is that entry: only the old entries under the
+    keys no template entry asked for (a few, in old order in ``unasked``) can go.
+    """
+    if every_live:
+        return [_retire(e) for e in unasked.values() if e.msgstr]
+    kept = {key: entry.msgstr for key, entry in found.items() if key not in unasked}  # (msgstr: never None)
+    return [
+        _retire(e)
+        for e in old.entries
+        if (e.obsolete or e.msgstr) and kept.get((e.msgctxt, e.msgid)) != e.msgstr
+    ]
 
 
 def _retire(entry: Entry) -> Entry:
