@@ -50,6 +50,11 @@ def test_candidate_pattern_finds_what_the_original_found(value: str) -> None:
     assert found(CANDIDATE) == found(ORIGINAL_CANDIDATE)
 
 
+def _flatten(tokens: list[html.Token]) -> tuple[str, list[int]]:
+    """The body flattened for the splitter, and where each token starts in that string."""
+    return html._flat(tokens), html._token_starts(tokens)
+
+
 def _scanned(value: str, start: int = 0) -> tuple[list[tuple[Any, ...]], list[int]]:
     """_SCAN's candidates (term, gap, first spans) and the marks it finds or its candidates' closers hold."""
     candidates: list[tuple[Any, ...]] = []
@@ -127,7 +132,7 @@ def body_and_spans(draw: st.DrawFn) -> tuple[list[html.Token], list[tuple[int, i
             tokens.append(("text", draw(text)))
         else:
             tokens.append((draw(st.sampled_from(["open", "close", "atom"])), etree.Element("b")))
-    flat, _ = html._flatten(tokens)
+    flat, _ = _flatten(tokens)
     cuts = sorted(draw(st.sets(st.integers(0, len(flat)), min_size=2, max_size=8)))
     spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2])]
     return tokens, spans
@@ -189,8 +194,12 @@ def _segments_by_bisection(
 @given(body_and_spans())
 def test_cut_in_one_pass_is_cutting_by_bisection(case: tuple[list[html.Token], list[tuple[int, int]]]) -> None:
     body, spans = case
-    flat, starts = html._flatten(body)
-    assert html._cut(body, starts, flat, spans, 5) == _segments_by_bisection(body, flat, starts, spans, 5)
+    flat, starts = _flatten(body)
+    expected = _segments_by_bisection(body, flat, starts, spans, 5)
+    assert html._cut(body, starts, flat, spans, 5) == expected
+    # Extraction's cut (no placeholders, no gaps): the same msgids on the same lines.
+    segments, gaps = html._cut(body, starts, flat, spans, 5, with_placeholders=False)
+    assert [(s.msgid, s.line) for s in segments] == [(s.msgid, s.line) for s in expected[0]] and gaps == []
 
 
 @SETTINGS
@@ -245,7 +254,7 @@ def test_plain_word_shortcut_is_the_full_stop_rule(before: str, lang: str, first
 def test_plain_text_split_is_the_general_split(value: str) -> None:
     """_split_text (one text token) gives what cutting the tokens and numbering each segment gives."""
     body: list[html.Token] = [("text", value)]
-    flat, starts = html._flatten(body)
+    flat, starts = _flatten(body)
     spans = html._depth_zero(sentences.sentence_spans(flat, "en"), flat)
     if len(spans) <= 1:
         return
@@ -336,7 +345,7 @@ def segment_tokens(draw: st.DrawFn) -> list[html.Token]:
 @SETTINGS
 @given(segment_tokens())
 def test_segment_is_the_segment_rendered_part_by_part(tokens: list[html.Token]) -> None:
-    flat, _ = html._flatten(tokens)
+    flat, _ = _flatten(tokens)
     assert html._segment(tokens, 3, flat) == _segment_by_parts(tokens, 3, flat)
 
 
@@ -382,11 +391,14 @@ def test_only_the_first_sentence_can_lack_a_word(text: str, lang: str) -> None:
 
 
 def test_spans_are_remembered_in_a_bounded_cache() -> None:
-    for flat in ("One. Two.", f"A {OPEN}b. C{CLOSE} d. E.", "no end"):
+    long = "Word. " * (html._REMEMBERED_LENGTH // 6) + "End."
+    for flat in ("One. Two.", f"A {OPEN}b. C{CLOSE} d. E.", "no end", long):
         assert html._spans(flat, "en") == tuple(html._depth_zero(sentences.sentence_spans(flat, "en"), flat))
-        assert html._spans(flat, "en") is html._spans(flat, "en")  # (remembered: not split again)
+        remembered = html._spans(flat, "en") is html._spans(flat, "en")  # (not split again)
+        assert remembered == (len(flat) <= html._REMEMBERED_LENGTH), flat
+    assert len(long) > html._REMEMBERED_LENGTH
     assert html._spans("One. Two.", "en") == ((0, 4), (5, 9))
-    assert html._spans.cache_info().maxsize == 512
+    assert html._remembered_spans.cache_info().maxsize == 512
 
 
 def test_void_elements_libxml2_closes_at_once_never_hold_content() -> None:
@@ -450,18 +462,20 @@ def _described(units: list[html.Unit]) -> list[Any]:
 
 def _enter_block_with_a_frame(
     self: html._Walker, element: Any, tag: Any, parent_state: html._State, stack: list[list[Any]]
-) -> None:
+) -> bool:
     """_enter_block as first written: every block whose content is translated gets a frame."""
     keys = element.keys()
     state = self.state_of(element, parent_state, keys) if keys or self.selective else parent_state
     if keys and state.active:
         self.attribute_units(element, state, keys)
-    if tag not in html.UNTRANSLATABLE:
-        stack.append([element, state, list(element), 0, 0, False])
+    if tag in html.UNTRANSLATABLE:
+        return False
+    stack.append([element, state, list(element), 0, 0, False])
+    return True
 
 
 def _exactly(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every fast path of extraction (rounds 4 and 5) switched off: the exact paths they skip."""
+    """Every fast path of extraction (rounds 4 to 6) switched off: the exact paths they skip."""
     monkeypatch.setattr(html._Walker, "_enter_block", _enter_block_with_a_frame)
     monkeypatch.setattr(html._Walker, "add_text_unit", html._Walker._add_unit)
     monkeypatch.setattr(html, "_spans", lambda flat, language: html._depth_zero(sentences.sentence_spans(flat, language), flat))
@@ -473,12 +487,16 @@ def _exactly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(html, "extract", _extract_from_units)
     monkeypatch.setattr(html._Walker, "run", _run_through_tokenize)
     monkeypatch.setattr(html, "_may_be_url", lambda text: True)
+    monkeypatch.setattr(html, "_trim", _trim_by_loop)  # (round 6)
+    monkeypatch.setattr(html, "_depth_zero", _depth_zero_counting_from_the_start)
 
 
 def _run_through_tokenize(
-    self: html._Walker, container: Any, children: list[Any], start: int, end: int, state: html._State, switched_off: bool
+    self: html._Walker, container: Any, children: list[Any], start: int, end: int, state: html._State, switched_off: bool,
+    lead: str | None,
 ) -> None:
-    """_Walker.run as first written: every inline node through tokenize (no shortcut for those without children)."""
+    """_Walker.run as first written: every inline node through tokenize (no shortcut for those without children),
+    the text before them read again (not the caller's ``lead``)."""
     before = children[start - 1] if start else None
     lead_text = container.text if before is None else before.tail
     tokens: list[html.Token] = [("text", lead_text)] if lead_text else []
@@ -554,7 +572,7 @@ def test_fast_paths_walk_every_page_as_the_exact_paths(
 @given(body_and_spans())
 def test_flatten_is_the_token_by_token_concatenation(case: tuple[list[html.Token], list[tuple[int, int]]]) -> None:
     tokens, _ = case
-    flat, starts = html._flatten(tokens)
+    flat, starts = _flatten(tokens)
     pieces = [value if kind == "text" else html._MARKERS[kind] for kind, value in tokens]
     assert flat == "".join(pieces)
     assert starts == [len("".join(pieces[:index])) for index in range(len(pieces))]
@@ -628,3 +646,130 @@ def test_url_precheck_never_hides_a_url(value: str) -> None:
     """URLISH matches only texts holding ".", "@" or ":" (is_opaque skips it for the others)."""
     if html.URLISH.match(value):
         assert html._may_be_url(value)
+
+
+# --------------------------------------------------------------------------- round 6
+
+
+def _trim_by_loop(tokens: list[html.Token]) -> tuple[list[html.Token], list[html.Token], list[html.Token]]:
+    """_trim as first written: both edges looked at token by token (no shortcut for runs with nothing to trim)."""
+    tokens = list(tokens)
+    lead: list[html.Token] = []
+    trail: list[html.Token] = []
+    while tokens:
+        kind, value = tokens[0]
+        if kind == "atom" and not isinstance(value.tag, str):
+            lead.append(tokens.pop(0))
+        elif kind == "text" and value[:1] in " \t\n\r\f":
+            stripped = value.lstrip(" \t\n\r\f")
+            if not stripped:
+                lead.append(tokens.pop(0))
+            else:
+                lead.append(("text", value[: len(value) - len(stripped)]))
+                tokens[0] = ("text", stripped)
+        else:
+            break
+    while tokens:
+        kind, value = tokens[-1]
+        if kind == "atom" and not isinstance(value.tag, str):
+            trail.insert(0, tokens.pop())
+        elif kind == "text" and value[-1:] in " \t\n\r\f":
+            stripped = value.rstrip(" \t\n\r\f")
+            if not stripped:
+                trail.insert(0, tokens.pop())
+            else:
+                trail.insert(0, ("text", value[len(stripped) :]))
+                tokens[-1] = ("text", stripped)
+        else:
+            break
+    return lead, tokens, trail
+
+
+EDGE_NODES = [etree.Element("b"), etree.Comment("c"), etree.ProcessingInstruction("p")]
+edge_token = st.one_of(
+    st.tuples(st.just("text"), st.text(alphabet=st.sampled_from(list(" \t\n\r\f\xa0a.")), max_size=4)),
+    st.tuples(st.sampled_from(["open", "close"]), st.just(EDGE_NODES[0])),
+    st.tuples(st.just("atom"), st.sampled_from(EDGE_NODES)),
+)
+
+
+@SETTINGS
+@given(st.lists(edge_token, max_size=6))
+def test_trim_shortcut_is_the_edge_loop(tokens: list[html.Token]) -> None:
+    """Runs with a word or an element (not a comment or PI) at both edges skip the loops: the same three lists."""
+    assert html._trim(tokens) == _trim_by_loop(tokens)
+
+
+def _depth_zero_counting_from_the_start(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]]:
+    """_depth_zero as first written: the depth at each span counted from the start of the string."""
+    if OPEN not in flat:
+        return list(spans)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and flat.count(OPEN, 0, start) != flat.count(CLOSE, 0, start):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(["a", " ", OPEN, CLOSE, ATOMIC]), max_size=30), st.data())
+def test_depth_zero_counts_on_from_the_last_span(flat: str, data: st.DataObject) -> None:
+    cuts = sorted(data.draw(st.sets(st.integers(0, len(flat)), max_size=10)))
+    spans = list(zip(cuts[::2], cuts[1::2]))
+    assert html._depth_zero(spans, flat) == _depth_zero_counting_from_the_start(spans, flat)
+
+
+def _state_by_the_full_rule(walker: html._Walker, element: Any, parent: html._State) -> html._State:
+    """_Walker.state_of without its early answers: every attribute read, a new state made."""
+    translate, language_ok, notes = parent.translate, parent.language_ok, parent.notes
+    value = (element.get("translate") or "").strip().lower()
+    if value in ("no", "yes"):
+        translate = value == "yes"
+    if "notranslate" in (element.get("class") or "").split():
+        translate = False
+    lang = element.get("lang")
+    if lang is None:
+        lang = element.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if lang is not None:
+        language_ok = bool(lang.strip()) and html.primary_language(lang) == walker.options.language
+    note = next((element.get(name) for name in html.NOTE_ATTRIBUTES if element.get(name)), None)
+    if note:
+        notes = (*notes, normalize_spaces(note).strip())
+    return html._State(translate, language_ok, parent.included, parent.excluded, notes)
+
+
+ATTRIBUTE_VALUES = {
+    "class": ["a", "notranslate", "b notranslate", "notranslatex"], "translate": ["no", "yes", " No "],
+    "lang": ["en", "tr", ""], "its-loc-note": ["a  note"], "data-translator-note": ["", "x"], "href": ["/"],
+    "id": ["i"],
+}
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(sorted(ATTRIBUTE_VALUES)), st.integers(0, 3)), st.booleans(), st.booleans())
+def test_state_shortcuts_give_the_full_rule(attributes: dict[str, int], translate: bool, notes: bool) -> None:
+    """state_of's early answers (no state attribute; a class without notranslate) and the state it makes."""
+    element = etree.Element("p")
+    for name, choice in attributes.items():
+        values = ATTRIBUTE_VALUES[name]
+        element.set(name, values[choice % len(values)])
+    walker = html._Walker(html.WalkOptions("en"))
+    parent = html._State(translate=translate, notes=("n",) if notes else ())
+    assert walker.state_of(element, parent) == _state_by_the_full_rule(walker, element, parent)
+
+
+def test_id_selectors_select_without_an_id_table() -> None:
+    """parse_page collects no table of ids: "#x" selectors pick the elements they pick in a tree that has one."""
+    data = b'<html><body><div id="a"><p id="b">B</p><p>C</p></div><p id="a">D</p><section id="c"><p>E</p></section></body></html>'
+    selectors = ("#a", "div#a p", "#b, #c p", "[id=c] p", ":not(#a)")
+    page = html.parse_page(data, "t.html", "en")
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=False, huge_tree=True, collect_ids=True)
+    with_table = etree.fromstring(data, parser).getroottree()
+    for selector in selectors:
+        found = sorted(page.tree.getpath(e) for e in html._selected(page.tree.getroot(), (selector,)))
+        assert found == sorted(with_table.getpath(e) for e in html._selected(with_table.getroot(), (selector,))), selector
+        assert found
+    options = html.WalkOptions("en", "sentence", ("#a",), ("#b",))
+    assert [s.msgid for s in html.extract(data, "t.html", options, "en", "s").segments] == ["C", "D"]

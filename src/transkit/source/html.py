@@ -14,7 +14,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import accumulate
+from itertools import accumulate, starmap
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -59,7 +59,7 @@ NOTE_ATTRIBUTES = ("its-loc-note", "data-translator-note")
 _STATE_ATTRIBUTES = frozenset(
     ("translate", "class", "lang", "xml:lang", "{http://www.w3.org/XML/1998/namespace}lang", *NOTE_ATTRIBUTES)
 )
-_CLASS_ONLY = frozenset({"class"})
+_STATE_BUT_CLASS = _STATE_ATTRIBUTES - {"class"}
 _UNIT_ATTRIBUTES = frozenset((*TEXT_ATTRIBUTES, "content", "value"))
 
 LETTER = re.compile(r"[^\W\d_]")
@@ -124,8 +124,9 @@ def _decode(data: bytes, encoding: str, path: Path | str, declared: bool) -> str
 def parse_page(data: bytes, path: Path | str, default_language: str) -> ParsedPage:
     """Parse source bytes into a tree; the page language comes from ``<html lang>``."""
     text, encoding = decode_html(data, path)
+    # (collect_ids: no table of the id attributes; nothing looks elements up by id, CSS "#x" selects by attribute)
     parser = etree.HTMLParser(
-        encoding="utf-8", remove_comments=False, remove_pis=False, huge_tree=True
+        encoding="utf-8", remove_comments=False, remove_pis=False, huge_tree=True, collect_ids=False
     )
     try:
         root = etree.fromstring(_as_utf8(data, text, encoding), parser)
@@ -641,8 +642,7 @@ class _Walker:
                 keys = element.keys()
             if _STATE_ATTRIBUTES.isdisjoint(keys):  # (most: no set to make)
                 return parent
-            names = _STATE_ATTRIBUTES.intersection(keys)
-            if names == _CLASS_ONLY and "notranslate" not in element.get("class"):
+            if _STATE_BUT_CLASS.isdisjoint(keys) and "notranslate" not in element.get("class"):  # (class only)
                 return parent
         translate, language_ok, notes = parent.translate, parent.language_ok, parent.notes
         value = (element.get("translate") or "").strip().lower()
@@ -692,7 +692,8 @@ class _Walker:
         while stack:
             frame = stack[-1]
             block, state, children, index, start, switched_off = frame
-            while index < len(children):
+            count = len(children)
+            while index < count:
                 child = children[index]
                 index += 1
                 tag = child.tag
@@ -704,7 +705,7 @@ class _Walker:
                 # A run with no node and white space at most before it gives nothing: run() not called.
                 lead = block.text if start == 0 else children[start - 1].tail
                 if index - 1 > start or (lead and not lead.isspace()):
-                    self.run(block, children, start, index - 1, state, switched_off)
+                    self.run(block, children, start, index - 1, state, switched_off, lead)
                 start = index
                 if tag.__class__ is not str:
                     switched_off = _is_switch_comment(child) == "off"
@@ -713,43 +714,45 @@ class _Walker:
                     child_state = _State(False, state.language_ok, state.included, state.excluded, state.notes)
                 else:
                     child_state = state
-                depth = len(stack)
-                self._enter_block(child, tag, child_state, stack)
-                if len(stack) > depth:  # the block has a frame: walk it before the rest of this one
+                if self._enter_block(child, tag, child_state, stack):  # a frame: walk it before the rest
                     frame[3:] = index, start, switched_off
                     break
             else:  # no block child left: the last run, and this block is done
                 lead = block.text if start == 0 else children[start - 1].tail
-                if len(children) > start or (lead and not lead.isspace()):
-                    self.run(block, children, start, len(children), state, switched_off)
+                if count > start or (lead and not lead.isspace()):
+                    self.run(block, children, start, count, state, switched_off, lead)
                 stack.pop()
 
-    def _enter_block(self, element: Any, tag: Any, parent_state: _State, stack: list[list[Any]]) -> None:
+    def _enter_block(self, element: Any, tag: Any, parent_state: _State, stack: list[list[Any]]) -> bool:
         """Start a block (``tag`` is its tag): its attribute units, and a frame to walk its children
-        unless they are never translated."""
+        unless they are never translated. Whether it pushed a frame."""
         keys = element.keys()  # (no attributes: neither state_of nor attribute_units has anything to do)
         state = self.state_of(element, parent_state, keys) if keys or self.selective else parent_state
         if keys and state.active and not _UNIT_ATTRIBUTES.isdisjoint(keys):  # (see attribute_units)
             self.attribute_units(element, state, keys)
         if tag in UNTRANSLATABLE:
-            return
+            return False
         if len(element):
             stack.append([element, state, list(element), 0, 0, False])
-            return
+            return True
         # A block without children (most list items, headings, head elements): what walk() and run()
         # do with its frame and its one text, without them (no inline node: no attribute is pending).
         text = element.text
         if text and state.active and not text.isspace():
             self._add_plain_unit(element, None, 0, 0, text, state)
+        return False
 
-    def run(self, container: Any, children: list[Any], start: int, end: int, state: _State, switched_off: bool) -> None:
-        """Turn children[start:end] (and the text before them) into a text unit.
+    def run(
+        self, container: Any, children: list[Any], start: int, end: int, state: _State, switched_off: bool,
+        lead_text: str | None,
+    ) -> None:
+        """Turn children[start:end] (and ``lead_text``, the text before them) into a text unit.
 
         ``children`` is ``list(container)``: indexing an lxml element is linear, a list is not.
-        (The caller skips a run with no node and white space at most before it.)
+        (The caller skips a run with no node and white space at most before it, and passes the text
+        it read to know: lxml makes a new string at each read, a paragraph's text decoded again.)
         """
         before = children[start - 1] if start else None
-        lead_text = container.text if before is None else before.tail
         tokens: list[Token] = []
         if lead_text:
             tokens.append(("text", lead_text))
@@ -850,7 +853,10 @@ class _Walker:
                 line += text.count("\n", 0, head)
             if head + len(value) < len(text):
                 trail.append(("text", text[head + len(value) :]))
-        segments, gaps = _split([("text", value)], value, [0], self.options, line)
+        if self.segments is not None:
+            self._extract_text(self.segments, container, value, line, state)
+            return
+        segments, gaps = _split([("text", value)], value, self.options, line)
         self._add(container, start, end, state, lead, segments, gaps, trail)
 
     def _add(
@@ -867,13 +873,32 @@ class _Walker:
         for piece in segments:
             extracted.append(_new_segment(piece.msgid, kind, piece.line, notes))
 
+    def _extract_text(self, extracted: list[Segment], container: Any, text: str, line: int, state: _State) -> None:
+        """What :func:`_split` and :meth:`_add` give extraction for a body of one text (most bodies; ``line``
+        is where it starts): a Segment per sentence, without the SegmentSlices, tokens and gaps the build reads."""
+        kind, notes, options = _kind(container), state.notes, self.options
+        spans = _spans(text, options.language) if options.segmentation != "paragraph" else ()
+        if len(spans) <= 1:
+            extracted.append(_new_segment(normalize_spaces(text).strip(" "), kind, line, notes))
+            return
+        lines = "\n" in text  # (what _split_text counts: the lines of each sentence and of the gaps between)
+        previous_end = spans[0][0]
+        for start, end in spans:
+            if lines:
+                line += text.count("\n", previous_end, start)
+            piece = text[start:end]
+            extracted.append(_new_segment(normalize_spaces(piece).strip(" "), kind, line, notes))
+            if lines:
+                line += piece.count("\n")
+            previous_end = end
+
     def _add_unit(
         self, container: Any, before: Any, start: int, end: int, tokens: list[Token], state: _State
     ) -> None:
         """Trim, unwrap and split a run's tokens into a text unit, if they hold a word or number."""
         line = _line_of(container, before)
         lead, body, trail = _trim(tokens)
-        while _is_wrapped(body):
+        while body and body[0][0] == "open" and _is_wrapped(body):  # (most bodies start with a word)
             # One inline element wraps everything: translate its content, keep it whole.
             if lead:
                 line += _flat_text(lead).count("\n")
@@ -882,12 +907,15 @@ class _Walker:
             lead, body, trail = _trim(body[1:-1])
         if not body:
             return
-        flat, starts = _flatten(body)
+        flat = _flat(body)
         if not LETTER_OR_DIGIT.search(flat):  # the markers standing for inline nodes are neither
             return
         if lead:
             line += _flat_text(lead).count("\n")
-        segments, gaps = _split(body, flat, starts, self.options, line, self.segments is None)
+        if self.segments is not None and len(body) == 1 and body[0][0] == "text":
+            self._extract_text(self.segments, container, flat, line, state)
+            return
+        segments, gaps = _split(body, flat, self.options, line, self.segments is None)
         self._add(container, start, end, state, lead, segments, gaps, trail)
 
     def attribute_units(self, element: Any, state: _State, keys: list[str] | None = None) -> None:
@@ -961,6 +989,12 @@ def _flat_text(tokens: list[Token]) -> str:
 
 def _trim(tokens: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
     """Split off white space, comments and processing instructions at both edges."""
+    if tokens:  # most runs start and end with a word or an element (not a comment): nothing to split off
+        (kind, value), (last_kind, last_value) = tokens[0], tokens[-1]
+        first_kept = value[:1] not in " \t\n\r\f" if kind == "text" else value.tag.__class__ is str
+        last_kept = last_value[-1:] not in " \t\n\r\f" if last_kind == "text" else last_value.tag.__class__ is str
+        if first_kept and last_kept:
+            return [], list(tokens), []
     tokens = list(tokens)
     lead: list[Token] = []
     trail: list[Token] = []
@@ -1009,11 +1043,11 @@ def _is_wrapped(tokens: list[Token]) -> bool:
 
 
 def _split(
-    body: list[Token], flat: str, starts: list[int], options: WalkOptions, line: int, with_placeholders: bool = True
+    body: list[Token], flat: str, options: WalkOptions, line: int, with_placeholders: bool = True
 ) -> tuple[list[SegmentSlice], list[str]]:
     """Split a unit's body into sentence segments (or keep it whole) and the white space between.
 
-    ``flat`` and ``starts`` are the body flattened (see :func:`_flatten`); ``with_placeholders``: whether
+    ``flat`` is the body flattened (see :func:`_flat`); ``with_placeholders``: whether
     the segments get their Placeholder objects (extraction reads only the msgids, see :func:`_segment`).
     """
     if options.segmentation == "paragraph":
@@ -1023,7 +1057,7 @@ def _split(
         return [_segment(body, line, flat, with_placeholders)], []
     if len(body) == 1 and body[0][0] == "text":
         return _split_text(flat, spans, line)
-    return _cut(body, starts, flat, spans, line, with_placeholders)
+    return _cut(body, _token_starts(body), flat, spans, line, with_placeholders)
 
 
 def _split_text(text: str, spans: list[tuple[int, int]], line: int) -> tuple[list[SegmentSlice], list[str]]:
@@ -1046,27 +1080,44 @@ def _split_text(text: str, spans: list[tuple[int, int]], line: int) -> tuple[lis
     return segments, gaps
 
 
-def _flatten(tokens: list[Token]) -> tuple[str, list[int]]:
-    """One string for the sentence splitter, and where each token starts in it."""
+def _flat(tokens: list[Token]) -> str:
+    """The tokens as one string for the sentence splitter: texts as they are, a marker for each node."""
     if len(tokens) == 1 and tokens[0][0] == "text":
-        return tokens[0][1], [0]  # most bodies: plain text
-    pieces = [value if kind == "text" else _MARKERS[kind] for kind, value in tokens]
-    starts = list(accumulate(map(len, pieces), initial=0))  # (loops in C)
+        return tokens[0][1]  # most bodies: plain text
+    return "".join(starmap(_MARKERS.get, tokens))  # (a text is its own piece: "text" is no key, get gives it back)
+
+
+def _token_starts(tokens: list[Token]) -> list[int]:
+    """Where each token starts in :func:`_flat`'s string (only bodies cut in several segments need them)."""
+    starts = list(accumulate(map(len, starmap(_MARKERS.get, tokens)), initial=0))  # (loops in C)
     starts.pop()  # (the total length)
-    return "".join(pieces), starts
+    return starts
 
 
 _MARKERS = {"open": OPEN, "close": CLOSE, "atom": ATOMIC}
 
 
-@lru_cache(maxsize=512)
 def _spans(flat: str, language: str) -> tuple[tuple[int, int], ...]:
-    """The sentences of a flattened body (see :func:`_flatten`), remembered for the last 512 bodies.
+    """The sentences of a flattened body (see :func:`_flat`); those of short bodies remembered.
 
-    Navigation, footers and footnotes repeat from page to page. The cache is bounded (memory
-    stays flat however many pages a run reads) and holds no node: ``flat`` is a string.
+    Navigation, headings, footers and footnotes repeat from page to page. A body longer than
+    _REMEMBERED_LENGTH is the article's own text, which seldom does: hashing it for the cache and
+    keeping it there cost more than its rare repeats save (extraction -1% on the bench corpus).
     """
+    if len(flat) > _REMEMBERED_LENGTH:
+        return _split_spans(flat, language)
+    return _remembered_spans(flat, language)
+
+
+_REMEMBERED_LENGTH = 300
+
+
+def _split_spans(flat: str, language: str) -> tuple[tuple[int, int], ...]:
     return tuple(_depth_zero(sentence_spans(flat, language), flat))
+
+
+# The last 512 short bodies: bounded (memory stays flat however many pages a run reads), and no node held.
+_remembered_spans = lru_cache(maxsize=512)(_split_spans)
 
 
 def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]]:
@@ -1074,8 +1125,11 @@ def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]
     if OPEN not in flat:
         return list(spans)
     merged: list[tuple[int, int]] = []
+    depth = counted = 0  # the depth at ``counted`` (spans come in order: each count goes on from the last)
     for start, end in spans:
-        if merged and flat.count(OPEN, 0, start) != flat.count(CLOSE, 0, start):  # depth at start (C speed)
+        depth += flat.count(OPEN, counted, start) - flat.count(CLOSE, counted, start)  # (C speed)
+        counted = start
+        if merged and depth:
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
@@ -1092,32 +1146,37 @@ def _cut(
     (text tokens clipped to it); a span inside one text token is a plain segment.
     The gap before a span is white space, all of it text (sentence_spans' gaps are),
     so it is the flat string's slice; a gap that held a marker would be the text of
-    the tokens it overlaps. ``line`` is where the body starts.
+    the tokens it overlaps. ``line`` is where the body starts. Without ``with_placeholders``
+    (extraction, which reads the segments' msgids and lines only), no gap is returned.
     """
     bounds = [*starts, len(flat)]
     segments: list[SegmentSlice] = []
     gaps: list[str] = []
     index = 0  # first token that ends after the current span's start
     previous_end = 0
+    lines = "\n" in flat  # (the gaps and segments are its text: without a line break, no line to count)
     for start, end in spans:
-        if segments:
+        if segments and (with_placeholders or lines):  # (extraction reads a gap only to count its lines)
             gap = flat[previous_end:start]
             if not gap.isspace() and _MARKER_CHARS.search(gap):  # (markers are not white space)
                 first = index
                 while bounds[first + 1] <= previous_end:
                     first += 1
                 gap = _flat_text(_overlapping(body, bounds, first, previous_end, start))
-            gaps.append(gap)
-            line += gap.count("\n")
+            if with_placeholders:
+                gaps.append(gap)
+            if lines:
+                line += gap.count("\n")
         while bounds[index + 1] <= start:
             index += 1
         text = flat[start:end]
         if end <= bounds[index + 1] and start < end and body[index][0] == "text":  # (most spans: one text's slice)
-            tokens: list[Token] = [("text", text)]
+            # (what _segment makes of one text, without the call)
+            segments.append(SegmentSlice([("text", text)], {}, normalize_spaces(text).strip(" "), line))
         else:
-            tokens = _overlapping(body, bounds, index, start, end)
-        segments.append(_segment(tokens, line, text, with_placeholders))
-        line += text.count("\n")
+            segments.append(_segment(_overlapping(body, bounds, index, start, end), line, text, with_placeholders))
+        if lines:
+            line += text.count("\n")
         previous_end = end
     return segments, gaps
 
@@ -1155,7 +1214,7 @@ def _segment(tokens: list[Token], line: int, flat: str, with_placeholders: bool 
 
     A number whose token the source text itself spells out (``&lt;b1&gt;``) is
     skipped, so a msgid never has two meanings for one token. ``flat`` is the
-    segment flattened (see :func:`_flatten`): without a "<" it spells out none.
+    segment flattened (see :func:`_flat`): without a "<" it spells out none.
     Without ``with_placeholders`` (extraction), no Placeholder is made; the numbers and the msgid are the same.
     """
     if len(tokens) == 1 and tokens[0][0] == "text":  # most segments: plain text
