@@ -487,7 +487,7 @@ def _exactly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(html, "extract", _extract_from_units)
     monkeypatch.setattr(html._Walker, "run", _run_through_tokenize)
     monkeypatch.setattr(html, "_may_be_url", lambda text: True)
-    monkeypatch.setattr(html, "_trim", _trim_by_loop)  # (round 6)
+    monkeypatch.setattr(html, "_trim", html._trim_edges)  # (round 6)
     monkeypatch.setattr(html, "_depth_zero", _depth_zero_counting_from_the_start)
 
 
@@ -651,40 +651,6 @@ def test_url_precheck_never_hides_a_url(value: str) -> None:
 # --------------------------------------------------------------------------- round 6
 
 
-def _trim_by_loop(tokens: list[html.Token]) -> tuple[list[html.Token], list[html.Token], list[html.Token]]:
-    """_trim as first written: both edges looked at token by token (no shortcut for runs with nothing to trim)."""
-    tokens = list(tokens)
-    lead: list[html.Token] = []
-    trail: list[html.Token] = []
-    while tokens:
-        kind, value = tokens[0]
-        if kind == "atom" and not isinstance(value.tag, str):
-            lead.append(tokens.pop(0))
-        elif kind == "text" and value[:1] in " \t\n\r\f":
-            stripped = value.lstrip(" \t\n\r\f")
-            if not stripped:
-                lead.append(tokens.pop(0))
-            else:
-                lead.append(("text", value[: len(value) - len(stripped)]))
-                tokens[0] = ("text", stripped)
-        else:
-            break
-    while tokens:
-        kind, value = tokens[-1]
-        if kind == "atom" and not isinstance(value.tag, str):
-            trail.insert(0, tokens.pop())
-        elif kind == "text" and value[-1:] in " \t\n\r\f":
-            stripped = value.rstrip(" \t\n\r\f")
-            if not stripped:
-                trail.insert(0, tokens.pop())
-            else:
-                trail.insert(0, ("text", value[len(stripped) :]))
-                tokens[-1] = ("text", stripped)
-        else:
-            break
-    return lead, tokens, trail
-
-
 EDGE_NODES = [etree.Element("b"), etree.Comment("c"), etree.ProcessingInstruction("p")]
 edge_token = st.one_of(
     st.tuples(st.just("text"), st.text(alphabet=st.sampled_from(list(" \t\n\r\f\xa0a.")), max_size=4)),
@@ -697,7 +663,7 @@ edge_token = st.one_of(
 @given(st.lists(edge_token, max_size=6))
 def test_trim_shortcut_is_the_edge_loop(tokens: list[html.Token]) -> None:
     """Runs with a word or an element (not a comment or PI) at both edges skip the loops: the same three lists."""
-    assert html._trim(tokens) == _trim_by_loop(tokens)
+    assert html._trim(tokens) == html._trim_edges(tokens)
 
 
 def _depth_zero_counting_from_the_start(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]]:
@@ -721,25 +687,6 @@ def test_depth_zero_counts_on_from_the_last_span(flat: str, data: st.DataObject)
     assert html._depth_zero(spans, flat) == _depth_zero_counting_from_the_start(spans, flat)
 
 
-def _state_by_the_full_rule(walker: html._Walker, element: Any, parent: html._State) -> html._State:
-    """_Walker.state_of without its early answers: every attribute read, a new state made."""
-    translate, language_ok, notes = parent.translate, parent.language_ok, parent.notes
-    value = (element.get("translate") or "").strip().lower()
-    if value in ("no", "yes"):
-        translate = value == "yes"
-    if "notranslate" in (element.get("class") or "").split():
-        translate = False
-    lang = element.get("lang")
-    if lang is None:
-        lang = element.get("{http://www.w3.org/XML/1998/namespace}lang")
-    if lang is not None:
-        language_ok = bool(lang.strip()) and html.primary_language(lang) == walker.options.language
-    note = next((element.get(name) for name in html.NOTE_ATTRIBUTES if element.get(name)), None)
-    if note:
-        notes = (*notes, normalize_spaces(note).strip())
-    return html._State(translate, language_ok, parent.included, parent.excluded, notes)
-
-
 ATTRIBUTE_VALUES = {
     "class": ["a", "notranslate", "b notranslate", "notranslatex"], "translate": ["no", "yes", " No "],
     "lang": ["en", "tr", ""], "its-loc-note": ["a  note"], "data-translator-note": ["", "x"], "href": ["/"],
@@ -757,7 +704,7 @@ def test_state_shortcuts_give_the_full_rule(attributes: dict[str, int], translat
         element.set(name, values[choice % len(values)])
     walker = html._Walker(html.WalkOptions("en"))
     parent = html._State(translate=translate, notes=("n",) if notes else ())
-    assert walker.state_of(element, parent) == _state_by_the_full_rule(walker, element, parent)
+    assert walker.state_of(element, parent) == walker._read_state(element, parent)
 
 
 def test_id_selectors_select_without_an_id_table() -> None:

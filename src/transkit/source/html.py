@@ -644,6 +644,10 @@ class _Walker:
                 return parent
             if _STATE_BUT_CLASS.isdisjoint(keys) and "notranslate" not in element.get("class"):  # (class only)
                 return parent
+        return self._read_state(element, parent)
+
+    def _read_state(self, element: Any, parent: _State) -> _State:
+        """state_of without its early answers: every attribute that can change the state read, a new state made."""
         translate, language_ok, notes = parent.translate, parent.language_ok, parent.notes
         value = (element.get("translate") or "").strip().lower()
         if value == "no":
@@ -995,6 +999,11 @@ def _trim(tokens: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
         last_kept = last_value[-1:] not in " \t\n\r\f" if last_kind == "text" else last_value.tag.__class__ is str
         if first_kept and last_kept:
             return [], list(tokens), []
+    return _trim_edges(tokens)
+
+
+def _trim_edges(tokens: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
+    """_trim, both edges looked at token by token."""
     tokens = list(tokens)
     lead: list[Token] = []
     trail: list[Token] = []
