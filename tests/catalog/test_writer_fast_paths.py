@@ -6,7 +6,9 @@ lines ``_reference_lines`` writes; ``format_catalog`` reuses the previous
 catalog's text only for the very same Entry objects, and its lines before the
 msgstr only for an entry whose other fields are the same; drift's
 ``_document_order`` keeps the sorted order, and ``align`` pairs nothing when
-there is no new msgid (why merge need not ask the carry-over then).
+there is no new msgid (why merge need not ask the carry-over then). The
+wrapping shortcuts (one-column values, plain header lines, the comment lines
+an entry shares with the one before) write what the exact paths write.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def _slow_comment_block(translator: tuple[str, ...], extracted: tuple[str, ...],
 
 
 def test_comment_block_shortcut_writes_the_reference_lines() -> None:
-    block = pofile._comment_block.__wrapped__
+    block = pofile._comment_block
     for reference in REFERENCES:
         for extracted in EXTRACTED:
             for translator in [(), ("checked",)]:
@@ -215,7 +217,7 @@ def test_no_new_msgid_means_no_link() -> None:
 
 
 def test_comment_block_shortcut_for_one_extracted_line() -> None:
-    block = pofile._comment_block.__wrapped__
+    block = pofile._comment_block
     for extracted in [("li",), ("a\nb",), ("",), ("\n",), (" x ",), ("é, p",)]:
         for reference in REFERENCES:
             args = ((), extracted, (reference,))
@@ -252,3 +254,90 @@ def test_flags_line_is_the_canonical_flags() -> None:
     assert pofile._flags_line.__wrapped__(("fuzzy",), False) == ("", True)
     assert pofile._flags_line.__wrapped__(("no-wrap", "python-format", "range: 1..5"), True) == (
         "#, python-format, range: 1..5, no-wrap\n", False)
+
+
+def _is_canonical_reference_by_parts(reference: str) -> bool:
+    """The shortcut's condition as first written: name:number, ASCII digits, no leading zero, no './'."""
+    _, colon, number = reference.rpartition(":")
+    return bool(colon) and number.isascii() and number.isdigit() and number[0] != "0" and not reference.startswith("./")
+
+
+def test_canonical_reference_pattern_is_the_condition_by_parts() -> None:
+    rng = random.Random(13)
+    pieces = ["a", ".", "/", "./", ":", "0", "1", "9", "12", "\u0661", "\n", " ", "html", "x:"]
+    references = REFERENCES + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    for reference in references:
+        matched = pofile._CANONICAL_REFERENCE_RE.match(reference) is not None
+        assert matched == _is_canonical_reference_by_parts(reference), reference
+
+
+def test_comments_shared_with_the_entry_before_are_the_entrys_own() -> None:
+    """_format_texts takes the comment lines of the entry before when its comments are the same: each text is
+    still _format_entry's."""
+    rng = random.Random(11)
+    comments = [((), ("p",), ("a.html:3",)), ((), ("p",), ("a.html:4",)), (("note",), ("p",), ("a.html:3",)),
+                ((), ("li",), ("a.html:3",)), ((), ("p",), ("a.html:3", "b.html:1")), ((), (), ()), ((), ("p",), ())]
+    for _ in range(400):
+        entries = []
+        for n in range(rng.randint(1, 12)):
+            translator, extracted, references = rng.choice(comments)
+            entries.append(Entry(msgid=f"Message {n}", msgstr=rng.choice(["", "Çeviri"]), references=references,
+                                 extracted_comments=extracted, translator_comments=translator,
+                                 flags=rng.choice([(), (), ("fuzzy",)]), obsolete=rng.random() < 0.1))
+        pofile._forget_formatted()
+        _, texts, _ = pofile._format_texts(Catalog(entries=tuple(entries)))
+        assert texts == [pofile._format_entry(entry) for entry in entries if not entry.obsolete]
+
+
+# Values for _wrapped's one-column path and the paths it must leave to the exact pass: ASCII and one-byte-codec
+# words, one-column characters that are not printable (no-break space, soft hyphen), controls, escapes, wide ones.
+ONE_COLUMN_PIECES = [*"abcxyz ABC,.-/!?()01", "word ", "the ", "’", "–", "“", "”", "é", "ğ", "Ж", "ω",
+                     "\u00a0", "\u00ad", "\t", "\n", "\r", "\x01", "\x85", '"', "\\", "中", "🇨🇳", "\u0301", "\u200b"]
+
+
+def test_one_column_lines_are_the_reference() -> None:
+    """_wrapped's one-column path (and its fit checks) writes what the exact pass writes, around every limit."""
+    from catalog.test_pofile_fast import reference_wrap
+
+    rng = random.Random(17)
+    checked = 0
+    for _ in range(20000):
+        common = [piece for piece in ONE_COLUMN_PIECES if len(piece) > 1 or piece.isalnum() or piece in " ,.-’"]
+        pieces = common if rng.random() < 0.7 else ONE_COLUMN_PIECES
+        value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        value = value[: rng.choice([len(value), 35, 36, 68, 69, 70, 71, 72, 76, 77, 78, 150])]
+        prefix = rng.choice(["", "", "#~ ", "#| ", "#~| "])
+        keyword = rng.choice(["msgid", "msgstr", "msgctxt"])
+        wrap = rng.random() < 0.9
+        expected = "".join(line + "\n" for line in reference_wrap(prefix, keyword, value, wrap))
+        assert pofile._wrapped.__wrapped__(prefix, keyword, value, wrap) == expected, (prefix, keyword, value, wrap)
+        checked += expected.count("\n") > 1
+    assert checked > 3000  # (many of them wrapped)
+
+
+def test_plain_header_lines_around_the_limit() -> None:
+    """A header of printable ASCII fields: a line that fits is written as it is, the others wrapped, as the entry."""
+    for flags in [(), ("no-wrap",), ("fuzzy",)]:
+        for length in range(60, 90):
+            for value in ["y" * length, ("word " * 20)[:length], ("a-b " * 30)[:length]]:
+                fields = (("Project-Id-Version", "x"), ("Language", value), ("X-Key", value[: length // 2]))
+                catalog = Catalog(header_comments=("Title",), header_fields=fields, header_flags=flags)
+                msgstr = "".join(f"{name}: {field}\n" for name, field in fields)
+                entry = Entry(msgid="", msgstr=msgstr, flags=flags, translator_comments=("Title",))
+                expected = pofile._format_entry(entry)
+                assert pofile._format_header(catalog) == expected, (flags, value)
+
+
+def test_plain_codes_mark_what_the_one_column_path_must_not_take() -> None:
+    """_ASCII_PLAIN_CODES: the code of a printable ASCII character other than a quote or a backslash, else a mark
+    no character has; the other characters _escape changes are not one column (so not taken as plain)."""
+    assert pofile._ESCAPED not in pofile._RUN_CODES and pofile._ESCAPED not in pofile._ASCII_CODES
+    for byte in range(128):
+        character = chr(byte)
+        plain = character.isprintable() and character not in '"\\'
+        expected = pofile._ASCII_CODES[byte] if plain else pofile._ESCAPED
+        assert pofile._ASCII_PLAIN_CODES[byte] == expected, character
+        if plain:
+            assert pofile._CODE_WIDTHS_OR_UNUSUAL[expected] == 1 and pofile._escape(character)[0] == character
+    for character in "\a\b\f\n\r\t\v":
+        assert pofile._CODE_WIDTHS_OR_UNUSUAL[pofile._text_codes(character + "é")[0]] != 1, repr(character)

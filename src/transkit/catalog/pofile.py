@@ -195,6 +195,8 @@ def _format_texts(catalog: Catalog) -> tuple[str, list[str], list[str]]:
     heads: list[str] = []  # each text's lines before the msgstr
     live: list[Entry] = []
     retired: list[Entry] = []
+    comments: tuple[tuple[str, ...], ...] = ()  # the last comments _comment_block wrote here, and its lines
+    block = ""
     for entry in entries:
         if entry.obsolete:
             if entry.msgstr:
@@ -204,7 +206,7 @@ def _format_texts(catalog: Catalog) -> tuple[str, list[str], list[str]]:
         live.append(entry)
         if position < reusable:
             other = before[position]
-            if other is entry or _same_head(entry, other):
+            if other is entry or (entry.msgid == other.msgid and _same_head(entry, other)):  # (most differ there)
                 # (frozen: the same object or the same fields, the same lines; a merge keeps the template's order)
                 head = before_heads[position]
                 heads.append(head)
@@ -217,14 +219,19 @@ def _format_texts(catalog: Catalog) -> tuple[str, list[str], list[str]]:
         if entry.flags or entry.msgctxt is not None or entry.previous_msgid is not None:
             head, lines = _entry_parts(entry)
         else:  # most entries: _entry_parts' result without its list and checks
-            head = _comment_block(entry.translator_comments, entry.extracted_comments, entry.references) + _wrapped(
-                "", "msgid", entry.msgid, True
-            )
-            lines = _wrapped("", "msgstr", entry.msgstr, True)
+            if comments != (entry.translator_comments, entry.extracted_comments, entry.references):
+                # (an entry often has the comments of the one before: the segments of a line)
+                comments = (entry.translator_comments, entry.extracted_comments, entry.references)
+                block = _comment_block(*comments)
+            head = block + _wrapped("", "msgid", entry.msgid, True)
+            lines = _wrapped("", "msgstr", entry.msgstr, True) if entry.msgstr else _EMPTY_MSGSTR  # (a template's)
         heads.append(head)
         texts.append(head + lines)
     _last_formatted = (live, texts, heads)
     return header, texts, [_format_entry(entry) for entry in retired]
+
+
+_EMPTY_MSGSTR = 'msgstr ""\n'  # _wrapped("", "msgstr", "", True)
 
 
 def _same_head(entry: Entry, other: Entry) -> bool:
@@ -1078,24 +1085,33 @@ def _format_header(catalog: Catalog) -> str:
     msgstr (new in every catalog) taking a place in _wrapped's cache.
     """
     fields = catalog.header_fields
-    if len(fields) < 2 or any("\n" in name or "\n" in value for name, value in fields):
+    lines = [f"{name}: {value}" for name, value in fields]
+    flat = "".join(lines)
+    plain = flat.isascii() and flat.isprintable() and '"' not in flat and "\\" not in flat  # (and no newline)
+    if len(fields) < 2 or not plain and any("\n" in line for line in lines):
         msgstr = "".join(f"{name}: {value}\n" for name, value in fields)
         return _format_entry(Entry(msgid="", msgstr=msgstr, flags=catalog.header_flags,
                                    translator_comments=catalog.header_comments))
     flags_line, wrap = _flags_line(catalog.header_flags, True) if catalog.header_flags else ("", True)
     width = (PAGE_WIDTH if wrap else _NO_WRAP_WIDTH) - 2
-    lines = [_wrapped_portion("", f"{name}: {value}\n", width) for name, value in fields]
-    return "".join([
-        _comment_block(catalog.header_comments, (), ()), flags_line, _wrapped("", "msgid", "", wrap), 'msgstr ""\n', *lines
-    ])
+    if plain:  # one column a character, only the final newline to escape ('\\n'): a line that fits is one line
+        portions = [
+            f'"{line}\\n"\n' if len(line) + 2 <= width else _wrapped_portion("", f"{line}\n", width) for line in lines
+        ]
+    else:
+        portions = [_wrapped_portion("", f"{line}\n", width) for line in lines]
+    # (_comment_block's lines, without its cache: these comments name the article)
+    comments = "".join([line + "\n" for line in _comment_lines("#", catalog.header_comments)])
+    return "".join([comments, flags_line, 'msgid ""\nmsgstr ""\n', *portions])
 
 
 def _format_entry(entry: Entry) -> str:
     """One message as write-po.c's message_print / message_print_obsolete: its lines, each ending in '\\n'.
 
     A segment's entries in the POT and each PO share comments, references and
-    msgid: _comment_block and _wrapped remember them (caching whole entries
-    costs more than it saves: hashing an Entry takes as long as this).
+    msgid: _wrapped remembers its lines, and _format_texts reuses the lines of the
+    catalog written before (caching whole entries costs more than it saves:
+    hashing an Entry takes as long as this).
     """
     head, lines = _entry_parts(entry)
     return head + lines
@@ -1119,12 +1135,16 @@ def _entry_parts(entry: Entry) -> tuple[str, str]:
     return "".join(parts), _wrapped(prefix, "msgstr", entry.msgstr, wrap)
 
 
-@functools.lru_cache(maxsize=1024)  # a segment's entries in the POT and every PO share them
 def _comment_block(
     translator: tuple[str, ...], extracted: tuple[str, ...], references: tuple[str, ...]
 ) -> str:
-    """The '#', '#.' and '#:' lines of an entry, each ending in '\\n' (or '')."""
-    if not translator and len(references) == 1 and _is_canonical_reference(references[0]):
+    """The '#', '#.' and '#:' lines of an entry, each ending in '\\n' (or '').
+
+    Not cached: a template's entries share comments only with the entries next to them (the segments
+    of a line, which _format_texts writes once), and a catalog's entries take their template entry's
+    lines (see _same_head). Keying a cache by new references cost more than it saved.
+    """
+    if not translator and len(references) == 1 and _CANONICAL_REFERENCE_RE.match(references[0]):
         # a template entry's usual comments: one '#:' line with the reference as it is
         if len(extracted) == 1 and extracted[0] and "\n" not in extracted[0]:  # and one '#.' line
             return f"#. {extracted[0]}\n#: {references[0]}\n"
@@ -1133,11 +1153,9 @@ def _comment_block(
     return "".join(line + "\n" for line in lines)
 
 
-def _is_canonical_reference(reference: str) -> bool:
-    """True when _canonical_references writes ``reference`` unchanged: ``name:number``, the number
-    in ASCII digits without a leading zero, the name without a leading './'."""
-    _, colon, number = reference.rpartition(":")
-    return bool(colon) and number.isascii() and number.isdigit() and number[0] != "0" and not reference.startswith("./")
+# A reference _canonical_references writes unchanged: ``name:number``, the number (after the last colon)
+# in ASCII digits without a leading zero, the name without a leading './'.
+_CANONICAL_REFERENCE_RE = re.compile(r"(?!\./).*:[1-9][0-9]*\Z", re.DOTALL)
 
 
 def _comment_lines(marker: str, items: tuple[str, ...]) -> list[str]:
@@ -1243,21 +1261,48 @@ def _wrapped(prefix: str, keyword: str, value: str, wrap: bool) -> str:
     """
     width = (PAGE_WIDTH if wrap else _NO_WRAP_WIDTH) - 2 - len(prefix)  # continuation lines start with prefix + '"'
     room = width - len(keyword) - 1  # the columns after 'keyword "' (see first_startcol)
-    fits = len(value) <= room and (value.isascii() or 2 * len(value) <= room)  # (no character is 3 columns wide)
-    if fits and value.isprintable() and '"' not in value and "\\" not in value:
-        return f'{prefix}{keyword} "{value}"\n'  # nothing to escape, and it fits: what the code below writes
+    codes: list[bytes] = []  # the text's codes, computed once when needed
+    if value.isascii():
+        if len(value) <= room:  # it fits: with nothing to escape, what the code below writes
+            if value.isprintable() and '"' not in value and "\\" not in value:
+                return f'{prefix}{keyword} "{value}"\n'
+        else:  # (one pass gives the codes and tells whether anything is escaped)
+            data = value.encode("ascii").translate(_ASCII_PLAIN_CODES)
+            if _ESCAPED not in data:  # printable: spaces and table classes, one column each
+                return _one_column_lines(prefix, keyword, value, data, width)
+    elif '"' not in value and "\\" not in value and "\n" not in value:  # one portion
+        if 2 * len(value) <= room and value.isprintable():  # it fits (no character is 3 columns wide), as it is
+            return f'{prefix}{keyword} "{value}"\n'
+        codes.append(_text_codes(value))
+        if codes[0].translate(_CODE_WIDTHS_OR_UNUSUAL).count(1) == len(value):
+            # one column a character, so no control character: nothing to escape
+            return _one_column_lines(prefix, keyword, value, codes[0], width)
     if value.find("\n", 0, -1) >= 0:  # several portions: each starts a line of its own
         portions = [_wrapped_portion(prefix, portion, width) for portion in _portions(value)]
         return f'{prefix}{keyword} ""\n' + "".join(portions)
     text, glued = _escape(value)
+    if text is not value:  # (escaped: the codes are the escaped text's)
+        codes.clear()
     first_startcol = len(keyword) + 1  # 'keyword "' minus the continuation indent
-    codes: list[bytes] = []  # the text's codes, computed once when needed
     breaks = _breaks(text, glued, width, 0, codes)
     head = f"{prefix}{keyword} "
     if text and (first_startcol > width or breaks or _breaks(text, glued, width, first_startcol, codes)):
         # (breaks at column 0 imply breaks at first_startcol: the first line only gets longer)
         head = f'{head}""\n{prefix}'
     return _lines(head, prefix, text, breaks)
+
+
+def _one_column_lines(prefix: str, keyword: str, value: str, codes: bytes, width: int) -> str:
+    """_wrapped's lines for a value with nothing to escape whose characters are one column each (``codes``
+    without _UNUSUAL ones): the columns are the indices, so _breaks' fit checks are length checks."""
+    first_startcol = len(keyword) + 1
+    columns = len(value)
+    if first_startcol + columns <= width:  # it fits after the keyword (non-ASCII text too short to be sure)
+        return f'{prefix}{keyword} "{value}"\n'
+    breaks = _fit_lines(codes, None, _NOTHING_GLUED, width, 0) if columns > width else []
+    if breaks or first_startcol > width or _fit_lines(codes, None, _NOTHING_GLUED, width, first_startcol):
+        return _lines(f'{prefix}{keyword} ""\n{prefix}', prefix, value, breaks)
+    return _lines(f"{prefix}{keyword} ", prefix, value, breaks)
 
 
 @functools.lru_cache(maxsize=1024)  # the header's lines are much the same in every catalog
@@ -1269,6 +1314,9 @@ def _wrapped_portion(prefix: str, portion: str, width: int) -> str:
 
 def _lines(head: str, prefix: str, text: str, breaks: list[int]) -> str:
     """``head"piece"`` and ``prefix"piece"`` for the next pieces of ``text`` cut at ``breaks``: lines ending in '\\n'."""
+    if len(breaks) == 1:  # (the most common wrapped text: two lines)
+        cut = breaks[0]
+        return f'{head}"{text[:cut]}"\n{prefix}"{text[cut:]}"\n'
     if breaks:
         pieces, start = [], 0
         for cut in breaks:
@@ -1496,6 +1544,10 @@ class _CodeMap(dict[int, str]):
 
 _CODES = _CodeMap()
 _ASCII_CODES = bytes(_code_of(code) for code in range(128)) + bytes(128)  # bytes.translate
+_ESCAPED = 0xFF  # no code (no class is 63): _ASCII_PLAIN_CODES' mark for a quote, a backslash or a control
+_ASCII_PLAIN_CODES = bytes(
+    code if chr(byte).isprintable() and chr(byte) not in '"\\' else _ESCAPED for byte, code in enumerate(_ASCII_CODES)
+)
 _CODE_WIDTHS = bytes(code & 3 for code in range(256))  # bytes.translate: code -> width
 
 
@@ -1525,7 +1577,11 @@ def _text_codes(text: str) -> bytes:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_CODES)
     first = _codepage_first
-    for step in range(len(_CODEPAGES)):
+    try:  # (the codec of the text before, most often)
+        return _charmap_encode(text, "strict", _CODEPAGE_MAPS[first])[0].translate(_CODEPAGES[first][1])
+    except UnicodeEncodeError:
+        pass
+    for step in range(1, len(_CODEPAGES)):
         index = (first + step) % len(_CODEPAGES)
         try:
             data = _charmap_encode(text, "strict", _CODEPAGE_MAPS[index])[0]
@@ -1738,7 +1794,9 @@ def _fit_lines(
     start, base = 0, -startcol  # the current line's first character and its column
     while total > base + width:
         limit = base + width
-        index = min(limit if prefix is None else bisect.bisect_right(prefix, limit) - 1, end - 1)
+        index = limit if prefix is None else bisect.bisect_right(prefix, limit) - 1
+        if index >= end:
+            index = end - 1
         found = -1
         while index > start:  # the last opportunity in (start, index]
             this = data[index]
