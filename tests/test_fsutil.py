@@ -41,6 +41,18 @@ def test_write_only_when_changed_keeping_permissions(tmp_path: Path) -> None:
     assert hidden(tmp_path) == []
 
 
+def test_a_file_seen_missing_is_written_without_looking_for_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda path, *rest: opened.append(os.fspath(path)) or real_open(path, *rest))
+    path = tmp_path / "new.po"
+    assert write_if_changed(path, b"x", missing=True) is True
+    assert path.read_bytes() == b"x" and stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert str(path) not in opened and opened[0].endswith(".tmp")  # its temporary (and its folder, to flush)
+    assert write_if_changed(path, b"x") is False and opened[-1] == str(path)  # otherwise it is read: the same bytes
+    assert hidden(tmp_path) == []
+
+
 @pytest.mark.parametrize("umask", [0o022, 0o077, 0o000])
 def test_new_files_get_0644_whatever_the_umask(tmp_path: Path, umask: int) -> None:
     """The umask is read once per process, so each umask runs in a fresh interpreter."""

@@ -38,24 +38,29 @@ _NEW_FILE_MODE = 0o644
 _known_folders: set[str] = set()  # folders this process has seen exist (saves a mkdir per file)
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
+def write_if_changed(path: Path, data: bytes, missing: bool = False) -> bool:
     """Write ``data`` to ``path`` atomically unless it already holds exactly these bytes.
 
     Inside :func:`batched_writes` the new file appears when the batch is committed.
-    The new file gets the old one's permissions (a new file: 0644).
+    The new file gets the old one's permissions (a new file: 0644). ``missing``: the
+    caller has just seen that there is no file there (it is not looked for again).
     """
+    name = os.fspath(path)  # (once: a Path converts itself again at each use)
     batch = _BATCHES[-1] if _BATCHES else None
-    if batch is not None and os.fspath(path) in batch.staged:
+    if batch is not None and name in batch.staged:
         return batch.restage(path, data)
     try:
-        exists, same, mode = _compare(path, data)
-        if same:
-            return False
-        temporary = _write_temporary(path, data, mode, exists=exists, flush=batch is None)
+        if missing:
+            exists, mode = False, _NEW_FILE_MODE
+        else:
+            exists, same, mode = _compare(name, data)
+            if same:
+                return False
+        temporary = _write_temporary(name, data, mode, exists=exists, flush=batch is None)
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
     if batch is not None:
-        batch.stage(path, temporary, exists)
+        batch.stage(name, temporary, exists)
         return True
     _install(temporary, path)
     return True
@@ -100,7 +105,7 @@ def read_bytes(path: Path | str) -> bytes:
         os.close(descriptor)
 
 
-def _compare(path: Path, data: bytes) -> tuple[bool, bool, int]:
+def _compare(path: Path | str, data: bytes) -> tuple[bool, bool, int]:
     """Whether the file exists, whether it holds exactly ``data``, and its permission bits (new: 0644).
 
     Plain os calls: a few system calls fewer per file than pathlib's read_bytes and stat;
@@ -129,7 +134,7 @@ def _read_all(descriptor: int, size: int) -> bytes:
         chunks.append(chunk)
 
 
-def _write_temporary(path: Path, data: bytes | Iterable[bytes], mode: int, exists: bool, flush: bool) -> str:
+def _write_temporary(path: Path | str, data: bytes | Iterable[bytes], mode: int, exists: bool, flush: bool) -> str:
     """A hidden temporary next to ``path`` holding ``data`` (or its pieces), with permissions ``mode``."""
     folder = os.path.dirname(path) or "."
     if not exists and folder not in _known_folders:
@@ -202,7 +207,7 @@ class WriteBatch:
     limit: int | None = 256
     staged: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
-    def stage(self, path: Path, temporary: str, replaces: bool = True) -> None:
+    def stage(self, path: Path | str, temporary: str, replaces: bool = True) -> None:
         self.staged[os.fspath(path)] = temporary, replaces
         if self.limit is not None and len(self.staged) >= self.limit:
             self.commit()

@@ -227,15 +227,16 @@ def _sync_article(config: Config, check: bool, article: Article, report: Report)
     data = read_source(article.source)
     document = extract(data, article.source, WalkOptions.of(config), config.source_language, config.extraction_settings)
     template = make_template(document, article.slug, article.reference(config))
-    outputs: list[tuple[Path, Catalog]] = [(pot, template)]
+    outputs: list[tuple[Path, Catalog, bool]] = [(pot, template, False)]  # (path, catalog, seen missing)
     for lang in target_languages(config, document.language):
         path = catalog_path(config, lang, article.slug)
-        previous = read_catalog(path) if os.path.lexists(path) else None
+        missing = not os.path.lexists(path)
+        previous = None if missing else read_catalog(path)
         if previous == Catalog():  # an empty file (what a crash can leave of a new one): as if there were none
             previous = None
-        outputs.append((path, merge(template, previous, lang, plural_forms(lang))))
-    for path, catalog in outputs:  # (the bytes of each, without joining and encoding each whole text)
-        _emit(path, format_catalog_utf8(catalog), check, report)
+        outputs.append((path, merge(template, previous, lang, plural_forms(lang)), missing))
+    for path, catalog, missing in outputs:  # (the bytes of each, without joining and encoding each whole text)
+        _emit(path, format_catalog_utf8(catalog), check, report, missing)
 
 
 def _up_to_date(config: Config, article: Article, pot: Path) -> bool:
@@ -253,7 +254,7 @@ def _up_to_date(config: Config, article: Article, pot: Path) -> bool:
     )
 
 
-def _emit(path: Path, data: bytes, check: bool, report: Report) -> None:
+def _emit(path: Path, data: bytes, check: bool, report: Report, missing: bool = False) -> None:
     if check:
         try:
             same = path.read_bytes() == data
@@ -264,7 +265,7 @@ def _emit(path: Path, data: bytes, check: bool, report: Report) -> None:
         else:
             report.changed.append(path)
         return
-    if write_if_changed(path, data):
+    if write_if_changed(path, data, missing):
         report.changed.append(path)
     else:
         report.unchanged += 1
