@@ -262,7 +262,7 @@ def commit_staged(staged: Staged, flush_new: bool = True) -> None:
     Without ``flush_new``, a batch of new files only (none replaces a file) is renamed
     without either flush. That is for callers whose files vouch for themselves: a crash
     can leave one missing or empty, never wrong, and the next run makes it again.
-    Flushing cost cold syncs 5-7% on a disk, most of it the last flush.
+    (Flushing them took 6-7% of a first sync of 1,000 articles on a disk.)
     """
     if not staged:
         return
