@@ -146,10 +146,36 @@ class Trash:
         path.rename(aside)
         self.folders.append(aside)
 
-    def empty(self) -> None:
+    def empty(self, work: Path) -> None:
+        """Delete the folders put aside, and note when (see :func:`wait_after_last_cleanup`)."""
+        if not self.folders:
+            return
         for folder in self.folders:
             shutil.rmtree(folder, ignore_errors=True)
         self.folders.clear()
+        if work.is_dir():
+            (work / CLEANED_AT).write_text(f"{time.time()}\n")
+
+
+# ext4 skips the inodes freed in the last 60 s, or 300 s while their table is being written
+# back, when it allocates new ones (RECENTCY_MIN and RECENTCY_DIRTY in fs/ext4/ialloc.c): a run
+# started right after the last one deleted its corpora paid for it in its first steps (a cold
+# sync measured 0.75 s with 1.35 s of CPU, then 1.30 s with 2.42 s two minutes after a run).
+CLEANED_AT = ".cleaned-at"
+RECENT_DELETES_SECONDS = 300
+
+
+def wait_after_last_cleanup(work: Path) -> None:
+    """Sleep until the last run's deletions in ``work`` no longer slow file creation down."""
+    try:
+        cleaned = float((work / CLEANED_AT).read_text())
+    except (OSError, ValueError):
+        return
+    wait = cleaned + RECENT_DELETES_SECONDS - time.time()
+    if wait > 0:
+        print(f"waiting {wait:.0f} s: the last run deleted its corpora {time.time() - cleaned:.0f} s ago, and ext4 "
+              f"creates files slowly for {RECENT_DELETES_SECONDS} s after a large delete", flush=True)
+        time.sleep(wait)
 
 
 TRASH = Trash()
@@ -298,9 +324,10 @@ def memory_scaling(work: Path, sizes: list[int], transkit: str, jobs: int | None
     """transkit's cold sync, no-change sync and build (of the untranslated catalogs) at each corpus size."""
     results = {}
     option = [f"--jobs={jobs}"] if jobs else []
+    wait_after_last_cleanup(work)
     for n in sizes:
         root = work / f"scaling-{n}"
-        shutil.rmtree(root, ignore_errors=True)
+        TRASH.discard(root)  # (deleted at the end: deleting now would slow this size's file creation)
         generate(n, root / "sources")
         (root / "transkit.toml").write_text('languages = ["tr", "ru"]\n')
         found = {
@@ -311,7 +338,8 @@ def memory_scaling(work: Path, sizes: list[int], transkit: str, jobs: int | None
         results[n] = found
         print(f"  N = {n}: " + ", ".join(f"{step} {m.seconds:.1f} s, {m.peak_mb:.0f} MB" for step, m in found.items()),
               flush=True)
-        shutil.rmtree(work / f"scaling-{n}", ignore_errors=True)
+        TRASH.discard(root)
+    TRASH.empty(work)
     small, large = min(sizes), max(sizes)
     for step in results[small]:
         ratio = results[large][step].peak_mb / results[small][step].peak_mb
@@ -347,10 +375,12 @@ def main() -> None:
                 {str(n): {k: vars(v) for k, v in found.items()} for n, found in results.items()}, indent=2))
         return
     TRASH.folders.extend(args.work.glob(".trash-*"))  # left by an interrupted run
+    TRASH.empty(args.work)
+    wait_after_last_cleanup(args.work)
     try:
         run_side_by_side(args, transkit, wanted)
     finally:
-        TRASH.empty()
+        TRASH.empty(args.work)
 
 
 def run_side_by_side(args: argparse.Namespace, transkit: str, wanted: list[str]) -> None:

@@ -3,10 +3,13 @@ its venv needs the network). What the issue asks of the benchmark, not how fast 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import REPO
 
@@ -38,3 +41,22 @@ def test_memory_scaling_reports_the_ratio_of_peaks(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for step in ("cold sync", "no-change sync", "build 2 languages"):
         assert f"{step}: peak memory at N = 12 is " in result.stdout, result.stdout
+
+
+def test_a_run_waits_until_the_last_runs_deletions_stop_slowing_file_creation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_run", bench)  # (its dataclasses look their module up there)
+    spec.loader.exec_module(bench)
+    slept: list[float] = []
+    monkeypatch.setattr(bench.time, "sleep", slept.append)
+    bench.wait_after_last_cleanup(tmp_path)  # no run before: no wait
+    (tmp_path / "old").mkdir()
+    bench.TRASH.discard(tmp_path / "old")
+    bench.TRASH.empty(tmp_path)
+    assert not any(tmp_path.glob(".trash-*")) and (tmp_path / bench.CLEANED_AT).exists()
+    bench.wait_after_last_cleanup(tmp_path)
+    assert len(slept) == 1 and bench.RECENT_DELETES_SECONDS - 5 < slept[0] <= bench.RECENT_DELETES_SECONDS
