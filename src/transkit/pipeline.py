@@ -232,8 +232,6 @@ def _sync_article(config: Config, check: bool, article: Article, report: Report)
         path = catalog_path(config, lang, article.slug)
         missing = not os.path.lexists(path)
         previous = None if missing else read_catalog(path)
-        if previous == Catalog():  # an empty file (what a crash can leave of a new one): as if there were none
-            previous = None
         outputs.append((path, merge(template, previous, lang, plural_forms(lang)), missing))
     for path, catalog, missing in outputs:  # (the bytes of each, without joining and encoding each whole text)
         _emit(path, format_catalog_utf8(catalog), check, report, missing)

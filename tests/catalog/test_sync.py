@@ -125,6 +125,13 @@ def test_merge_twice_changes_nothing() -> None:
     assert merge(tpl, parse_catalog(format_catalog(once)), "tr", PLURALS) == parse_catalog(format_catalog(once))
 
 
+def test_an_empty_previous_catalog_is_none() -> None:
+    """An empty file (what a crash can leave of a new catalog) gives what a first merge gives, header comments too."""
+    tpl = template(*OLD)
+    first = merge(tpl, None, "tr", PLURALS)
+    assert merge(tpl, parse_catalog(""), "tr", PLURALS) == first and first.header_comments
+
+
 def test_make_template_orders_by_first_appearance_and_cites_every_line() -> None:
     html = b'<html lang="en"><body>\n<p>One.</p>\n<p>Two.</p>\n<p>One.</p>\n</body></html>'
     document = extract(html, "a.html", WalkOptions("en"), "en", "")

@@ -135,8 +135,11 @@ def merge(
 ) -> Catalog:
     """The new catalog for ``language``: template order, then obsolete entries.
 
-    ``carry_over=None`` keeps exact matches only (msgmerge ``--no-fuzzy-matching``).
+    ``carry_over=None`` keeps exact matches only (msgmerge ``--no-fuzzy-matching``). An empty
+    ``previous`` (an empty file: what a crash can leave of a new one) is no catalog yet.
     """
+    if previous == Catalog():
+        previous = None
     old = previous or Catalog()
     propose = (lambda: carry_over(template, old)) if carry_over else dict
     if old.entries:
