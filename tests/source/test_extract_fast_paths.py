@@ -467,7 +467,7 @@ def _enter_block_with_a_frame(
     keys = element.keys()
     state = self.state_of(element, parent_state, keys) if keys or self.selective else parent_state
     if keys and state.active:
-        self.attribute_units(element, state, keys)
+        self.attribute_units(element, state)
     if tag in html.UNTRANSLATABLE:
         return False
     stack.append([element, state, list(element), 0, 0, False])
@@ -475,7 +475,9 @@ def _enter_block_with_a_frame(
 
 
 def _exactly(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every fast path of extraction (rounds 4 to 6) switched off: the exact paths they skip."""
+    """Every fast path of extraction (rounds 4 to 6) switched off: the exact paths they skip.
+
+    (The parser's collect_ids=False has a test of its own: the tree is the same with the id table.)"""
     monkeypatch.setattr(html._Walker, "_enter_block", _enter_block_with_a_frame)
     monkeypatch.setattr(html._Walker, "add_text_unit", html._Walker._add_unit)
     monkeypatch.setattr(html, "_spans", lambda flat, language: html._depth_zero(sentences.sentence_spans(flat, language), flat))
@@ -489,6 +491,7 @@ def _exactly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(html, "_may_be_url", lambda text: True)
     monkeypatch.setattr(html, "_trim", html._trim_edges)  # (round 6)
     monkeypatch.setattr(html, "_depth_zero", _depth_zero_counting_from_the_start)
+    monkeypatch.setattr(html._Walker, "state_of", lambda self, element, parent, keys=None: self._read_state(element, parent))
 
 
 def _run_through_tokenize(

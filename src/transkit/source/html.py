@@ -733,7 +733,7 @@ class _Walker:
         keys = element.keys()  # (no attributes: neither state_of nor attribute_units has anything to do)
         state = self.state_of(element, parent_state, keys) if keys or self.selective else parent_state
         if keys and state.active and not _UNIT_ATTRIBUTES.isdisjoint(keys):  # (see attribute_units)
-            self.attribute_units(element, state, keys)
+            self.attribute_units(element, state)
         if tag in UNTRANSLATABLE:
             return False
         if len(element):
@@ -831,7 +831,7 @@ class _Walker:
         if tag in OPAQUE or not state.active:
             return True
         inside = _text_inside(element) if len(element) else text or ""
-        return not LETTER.search(inside) or (_may_be_url(inside) and bool(URLISH.match(inside)))
+        return not LETTER.search(inside) or _urlish(inside)
 
     def add_text_unit(
         self, container: Any, before: Any, start: int, end: int, tokens: list[Token], state: _State
@@ -848,18 +848,15 @@ class _Walker:
         if not value or not LETTER_OR_DIGIT.search(value):
             return
         line = _line_of(container, before)
-        lead: list[Token] = []
-        trail: list[Token] = []
-        if len(value) < len(text):
-            head = len(text) - len(text.lstrip(" \t\n\r\f"))
-            if head:
-                lead.append(("text", text[:head]))
-                line += text.count("\n", 0, head)
-            if head + len(value) < len(text):
-                trail.append(("text", text[head + len(value) :]))
-        if self.segments is not None:
+        head = len(text) - len(text.lstrip(" \t\n\r\f")) if len(value) < len(text) else 0
+        if head:
+            line += text.count("\n", 0, head)
+        if self.segments is not None:  # (extraction needs no lead nor trail)
             self._extract_text(self.segments, container, value, line, state)
             return
+        lead: list[Token] = [("text", text[:head])] if head else []
+        rest = head + len(value)
+        trail: list[Token] = [("text", text[rest:])] if rest < len(text) else []
         segments, gaps = _split([("text", value)], value, self.options, line)
         self._add(container, start, end, state, lead, segments, gaps, trail)
 
@@ -885,16 +882,8 @@ class _Walker:
         if len(spans) <= 1:
             extracted.append(_new_segment(normalize_spaces(text).strip(" "), kind, line, notes))
             return
-        lines = "\n" in text  # (what _split_text counts: the lines of each sentence and of the gaps between)
-        previous_end = spans[0][0]
-        for start, end in spans:
-            if lines:
-                line += text.count("\n", previous_end, start)
-            piece = text[start:end]
-            extracted.append(_new_segment(normalize_spaces(piece).strip(" "), kind, line, notes))
-            if lines:
-                line += piece.count("\n")
-            previous_end = end
+        for piece, piece_line in _pieces(text, spans, line):
+            extracted.append(_new_segment(normalize_spaces(piece).strip(" "), kind, piece_line, notes))
 
     def _add_unit(
         self, container: Any, before: Any, start: int, end: int, tokens: list[Token], state: _State
@@ -922,14 +911,12 @@ class _Walker:
         segments, gaps = _split(body, flat, self.options, line, self.segments is None)
         self._add(container, start, end, state, lead, segments, gaps, trail)
 
-    def attribute_units(self, element: Any, state: _State, keys: list[str] | None = None) -> None:
-        """The units of an element's translatable attributes; `keys` as for state_of."""
-        if _UNIT_ATTRIBUTES.isdisjoint(element.keys() if keys is None else keys):
-            return  # most elements (saves _translatable_attributes' look-ups)
+    def attribute_units(self, element: Any, state: _State) -> None:
+        """The units of an element's translatable attributes (callers look for _UNIT_ATTRIBUTES first)."""
         for attribute, kind in _translatable_attributes(element):
             value = element.get(attribute)
             msgid = normalize_spaces(value).strip()
-            if LETTER.search(msgid) and not URLISH.match(msgid):
+            if LETTER.search(msgid) and not _urlish(msgid):
                 line = element.sourceline or 0
                 if self.segments is not None:  # extraction: the segment only
                     self.segments.append(_new_segment(msgid, kind, line, state.notes))
@@ -998,7 +985,7 @@ def _trim(tokens: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
         first_kept = value[:1] not in " \t\n\r\f" if kind == "text" else value.tag.__class__ is str
         last_kept = last_value[-1:] not in " \t\n\r\f" if last_kind == "text" else last_value.tag.__class__ is str
         if first_kept and last_kept:
-            return [], list(tokens), []
+            return [], tokens, []  # (callers pass a list of their own: it needs no copy)
     return _trim_edges(tokens)
 
 
@@ -1069,24 +1056,31 @@ def _split(
     return _cut(body, _token_starts(body), flat, spans, line, with_placeholders)
 
 
-def _split_text(text: str, spans: list[tuple[int, int]], line: int) -> tuple[list[SegmentSlice], list[str]]:
+def _split_text(text: str, spans: Sequence[tuple[int, int]], line: int) -> tuple[list[SegmentSlice], list[str]]:
     """What _split's general path gives for a body of one text token (most bodies): the spans cut the string."""
-    segments: list[SegmentSlice] = []
-    gaps: list[str] = []
-    lines = "\n" in text
-    previous_end = -1
+    segments = [
+        SegmentSlice([("text", piece)], {}, normalize_spaces(piece).strip(" "), piece_line)
+        for piece, piece_line in _pieces(text, spans, line)
+    ]
+    gaps = [text[end:start] for (_, end), (start, _) in zip(spans, spans[1:])]
+    return segments, gaps
+
+
+def _pieces(text: str, spans: Sequence[tuple[int, int]], line: int) -> list[tuple[str, int]]:
+    """Each span's text and the line it starts on (``line``: where the first span starts); only the
+    white space between spans holds line breaks besides the spans themselves."""
+    pieces: list[tuple[str, int]] = []
+    lines = "\n" in text  # (most texts have none: nothing to count)
+    previous_end = spans[0][0]
     for start, end in spans:
-        if previous_end >= 0:
-            gap = text[previous_end:start]
-            gaps.append(gap)
-            if lines:
-                line += gap.count("\n")
+        if lines:
+            line += text.count("\n", previous_end, start)
         piece = text[start:end]
-        segments.append(SegmentSlice([("text", piece)], {}, normalize_spaces(piece).strip(" "), line))
+        pieces.append((piece, line))
         if lines:
             line += piece.count("\n")
         previous_end = end
-    return segments, gaps
+    return pieces
 
 
 def _flat(tokens: list[Token]) -> str:
@@ -1213,8 +1207,13 @@ def _overlapping(body: list[Token], bounds: list[int], first: int, start: int, e
 _MARKER_CHARS = re.compile(f"[{OPEN}{CLOSE}{ATOMIC}]")
 
 
+def _urlish(text: str) -> bool:
+    """Whether the text is a URL or an e-mail address (URLISH), looked for only when it may be one."""
+    return _may_be_url(text) and URLISH.match(text) is not None
+
+
 def _may_be_url(text: str) -> bool:
-    """False when URLISH cannot match: each of its forms holds a ".", "@" or ":" (most link texts hold none)."""
+    """False when URLISH cannot match: each of its forms holds a ".", "@" or ":" (most texts hold none)."""
     return "." in text or "@" in text or ":" in text
 
 
