@@ -77,7 +77,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import filterfalse
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from diff_match_patch import diff_match_patch
 
@@ -881,7 +881,7 @@ def render_html(stale: Sequence[StaleEntry], title: str = "transkit drift") -> s
         parts.append(f"<h2>{esc(article)} — {esc(language)}</h2>")
         parts.append("<table><tr><th>where</th><th>change</th><th>source (previous → current)</th><th>translation</th></tr>")
         for item in items:
-            diff = "".join(_html_op(d) for d in item.diff)
+            diff = "".join(_html_op(d, esc) for d in item.diff)
             parts.append(
                 f'<tr><td class="where">{esc(item.catalog)}:{item.line}</td><td class="change">{esc(item.change)}</td>'
                 f"<td>{diff}</td><td>{esc(item.translation)}</td></tr>"
@@ -891,8 +891,6 @@ def render_html(stale: Sequence[StaleEntry], title: str = "transkit drift") -> s
     return "\n".join(parts) + "\n"
 
 
-def _html_op(op: DiffOp) -> str:
-    from html import escape  # (see render_html)
-
+def _html_op(op: DiffOp, escape: Callable[[str], str]) -> str:
     text = escape(op.text)
     return {"equal": text, "delete": f"<del>{text}</del>", "insert": f"<ins>{text}</ins>"}[op.op]

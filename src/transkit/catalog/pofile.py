@@ -58,7 +58,7 @@ import zlib
 from codecs import charmap_encode as _charmap_encode
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import CatalogError
 from ..fsutil import read_bytes, write_if_changed
@@ -206,7 +206,7 @@ def _format_texts(catalog: Catalog) -> tuple[str, list[str], list[str]]:
         live.append(entry)
         if position < reusable:
             other = before[position]
-            if other is entry or (entry.msgid == other.msgid and _same_head(entry, other)):  # (most differ there)
+            if other is entry or (entry.msgid == other.msgid and _same_head(entry, other)):
                 # (frozen: the same object or the same fields, the same lines; a merge keeps the template's order)
                 head = before_heads[position]
                 heads.append(head)
@@ -235,15 +235,15 @@ _EMPTY_MSGSTR = 'msgstr ""\n'  # _wrapped("", "msgstr", "", True)
 
 
 def _same_head(entry: Entry, other: Entry) -> bool:
-    """Whether two live entries have the same lines before their msgstr (and wrap it alike).
+    """Whether two live entries with the same msgid (the caller compares it first) have the same lines
+    before their msgstr (and wrap it alike).
 
     A catalog after its template, or after the other language's catalog of the same article: most
     entries differ from the one at their place in the catalog written last by their msgstr at most.
     (The '#,' line drops 'fuzzy' from an entry with an empty msgstr.)
     """
     return (
-        entry.msgid == other.msgid
-        and entry.references == other.references
+        entry.references == other.references
         and entry.extracted_comments == other.extracted_comments
         and entry.translator_comments == other.translator_comments
         and entry.flags == other.flags
@@ -578,8 +578,10 @@ def _build_catalog(
     if header is not None:
         seen[(None, "")] = header.line
     result = []
+    import polib  # (loaded by _careful_parse)
+
     for block, item in zip(bodies, entries):
-        entry = _entry(block, item, path, restore)
+        entry = _entry(block, item, path, restore, polib.unescape)
         if entry.key in seen:
             raise CatalogError(
                 f"{path}:{block.line}: duplicate message: "
@@ -600,21 +602,21 @@ def _build_catalog(
     )
 
 
-def _entry(block: _Block, item: polib.POEntry, path: str, restore: dict[int, int] | None) -> Entry:
-    """One Entry from polib's values and the scanner's comments."""
-    import polib  # (loaded by _careful_parse)
-
+def _entry(
+    block: _Block, item: polib.POEntry, path: str, restore: dict[int, int] | None, unescape: Callable[[str], str]
+) -> Entry:
+    """One Entry from polib's values (``unescape``: polib's) and the scanner's comments."""
     if restore is not None:
         item = _restored(item, restore)
-    if item.msgid != polib.unescape(block.raw("msgid") or ""):
+    if item.msgid != unescape(block.raw("msgid") or ""):
         raise CatalogError(
             f"{path}:{block.line}: cannot parse this entry (polib read {item.msgid[:30]!r})"
         )
     previous_msgid, previous_msgctxt = item.previous_msgid, item.previous_msgctxt
     if block.obsolete:
         raw = block.previous
-        previous_msgid = polib.unescape("".join(raw["msgid"])) if "msgid" in raw else None
-        previous_msgctxt = polib.unescape("".join(raw["msgctxt"])) if "msgctxt" in raw else None
+        previous_msgid = unescape("".join(raw["msgid"])) if "msgid" in raw else None
+        previous_msgctxt = unescape("".join(raw["msgctxt"])) if "msgctxt" in raw else None
     if "msgid_plural" in block.previous or item.previous_msgid_plural is not None:
         raise CatalogError(
             f"{path}:{block.line}: plural entries (previous msgid_plural) are not supported"
@@ -712,12 +714,14 @@ def _fast_entry_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """_FAST_ORDERED_ENTRY and _FAST_ENTRY compiled, on first use: only texts _fast_parse_whole
     gives up on need them (compiling them at every start cost ~2 ms)."""
     return re.compile(_FAST_ORDERED_ENTRY), re.compile(_FAST_ENTRY)
+
+
 # _FAST_ORDERED_ENTRY for findall over a whole text: no match objects, and 'head' (all before the
 # msgid line) gives the msgid's line with one count. Where no entry matches, 'bad' takes one
 # character; then the entry-by-entry loop decides. The same language as _FAST_ORDERED_ENTRY,
 # but 'id' and 'str' are the runs without their first and last quote (slicing a non-ASCII
 # string copies it), 'obsolete' is their prefix ('#~ ' or ''), 'references' starts after '#:'.
-# Three shortcuts make it take half the time of that regex's way of writing it:
+# Three shortcuts make it take half the time of that pattern's way of writing it:
 # - its loops are possessive ('*+': what a loop took is never given back). Giving back could only
 #   end a match inside a string run (before a continuation line, which no entry starts with: 'bad'
 #   there), so the texts read are the ones the greedy loops read, the same way;
@@ -1100,8 +1104,7 @@ def _format_header(catalog: Catalog) -> str:
         ]
     else:
         portions = [_wrapped_portion("", f"{line}\n", width) for line in lines]
-    # (_comment_block's lines, without its cache: these comments name the article)
-    comments = "".join([line + "\n" for line in _comment_lines("#", catalog.header_comments)])
+    comments = _comment_block(catalog.header_comments, (), ())
     return "".join([comments, flags_line, 'msgid ""\nmsgstr ""\n', *portions])
 
 
@@ -1576,18 +1579,15 @@ def _text_codes(text: str) -> bytes:
     global _codepage_first
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_CODES)
-    first = _codepage_first
-    try:  # (the codec of the text before, most often)
-        return _charmap_encode(text, "strict", _CODEPAGE_MAPS[first])[0].translate(_CODEPAGES[first][1])
-    except UnicodeEncodeError:
-        pass
-    for step in range(1, len(_CODEPAGES)):
+    first = _codepage_first  # (the codec of the text before, most often)
+    for step in range(len(_CODEPAGES)):
         index = (first + step) % len(_CODEPAGES)
         try:
             data = _charmap_encode(text, "strict", _CODEPAGE_MAPS[index])[0]
         except UnicodeEncodeError:
             continue
-        _codepage_first = index
+        if step:
+            _codepage_first = index
         return data.translate(_CODEPAGES[index][1])
     return text.translate(_CODES).encode("latin-1")
 
