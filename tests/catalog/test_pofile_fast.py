@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Callable
 
 import pytest
 from catalog.test_pofile import PARAGRAPHS, SINGLE_ENTRIES, TOKENS, representative_catalog
@@ -327,17 +328,24 @@ def edit_string_line(text: str, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-def test_whole_text_reader_checks_its_loose_string_lines() -> None:
-    """Whatever a loose msgid/msgstr line holds, the whole-text reader reads what the entry reader reads
-    (which matches each string strictly), or gives up; it still reads well-formed escapes itself."""
-    rng = random.Random(19)
+def edited_catalogs(seed: int, count: int, edit: Callable[[str, random.Random], str]) -> list[bool]:
+    """``count`` catalogs, each with one ``edit``, each checked against the entry and careful readers:
+    whether the whole-text reader read each one (True) or gave up."""
+    rng = random.Random(seed)
     bases = [pofile.format_catalog(representative_catalog())]
     bases += [pofile.format_catalog(random_catalog(rng)) for _ in range(40)]
     outcomes = []
-    for _ in range(4000):
-        text = edit_string_line(rng.choice(bases), rng)
+    for _ in range(count):
+        text = edit(rng.choice(bases), rng)
         outcomes.append(assert_whole_is_entries(text))
         assert_agree(text)
+    return outcomes
+
+
+def test_whole_text_reader_checks_its_loose_string_lines() -> None:
+    """Whatever a loose msgid/msgstr line holds, the whole-text reader reads what the entry reader reads
+    (which matches each string strictly), or gives up; it still reads well-formed escapes itself."""
+    outcomes = edited_catalogs(19, 4000, edit_string_line)
     assert 400 < outcomes.count(True) < 3600, outcomes.count(True)
     escaped = Catalog(header_fields=HEADER, entries=(
         Entry(msgid='say "hi"\\ \t\n' * 9, msgstr='de "selam"\\\n\n'), Entry(msgid="x", msgstr='"', obsolete=True),
@@ -390,14 +398,7 @@ def unclosed_string_lines(text: str, rng: random.Random) -> str:
 def test_whole_text_reader_gives_up_on_string_lines_without_their_closing_quote() -> None:
     """_FAST_WHOLE takes each line of a msgid/msgstr run before a continuation line whole, without checking that it
     ends with its quote: the reader gives up where one does not (a newline outside a joint is left)."""
-    rng = random.Random(31)
-    bases = [pofile.format_catalog(representative_catalog())]
-    bases += [pofile.format_catalog(random_catalog(rng)) for _ in range(40)]
-    outcomes = []
-    for _ in range(3000):
-        text = unclosed_string_lines(rng.choice(bases), rng)
-        outcomes.append(assert_whole_is_entries(text))
-        assert_agree(text)
+    outcomes = edited_catalogs(31, 3000, unclosed_string_lines)
     assert not any(outcomes)  # (each edit leaves a line without its closing quote: the careful path says so)
     for lone in ('msgid "a\n"\n"b"\nmsgstr "c"\n', 'msgid "a"\nmsgstr "c\n"\n"d"\n'):  # (no quote left over)
         text = 'msgid ""\nmsgstr ""\n"Language: tr\\n"\n\n' + lone
