@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -104,3 +105,19 @@ def translated_sample(root: Path, config: str | None = None) -> Path:
     for language, items in table.items():
         translate_catalog(root / "locales" / language / SAMPLE.with_suffix(".po").name, items)
     return root
+
+
+def unnamed_files_work(folder: Path) -> bool:
+    """Whether this file system makes unnamed files (O_TMPFILE) that can be linked (ext4, tmpfs, xfs, btrfs)."""
+    try:
+        descriptor = os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600)
+    except (AttributeError, OSError):
+        return False
+    try:
+        os.link(f"/proc/self/fd/{descriptor}", folder / ".probe", src_dir_fd=descriptor, follow_symlinks=True)
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+    (folder / ".probe").unlink()
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import unnamed_files_work
 from transkit import fsutil
 from transkit.errors import CatalogError, OutputError
 from transkit.fsutil import (
@@ -134,6 +136,56 @@ def test_staged_files_say_whether_they_replace_one(tmp_path: Path) -> None:
         write_if_changed(tmp_path / "new.po", b"newer")  # staged again: still new
         write_if_changed(tmp_path / "old.po", b"newer")
     assert {os.path.basename(path): replaces for path, _, replaces in batch.take()} == {"old.po": True, "new.po": False}
+
+
+def test_new_files_of_a_place_new_batch_are_in_place_at_once_and_whole(tmp_path: Path) -> None:
+    """What a sync's worker does: a new file needs no flush, so it is not staged for the main process."""
+    if not unnamed_files_work(tmp_path):
+        pytest.skip("this file system makes no unnamed files: the staged route is the one taken (tested below)")
+    (tmp_path / "old.po").write_bytes(b"old")
+    with batched_writes(WriteBatch(limit=None, place_new=True), commit=False) as batch:
+        assert write_if_changed(tmp_path / "a" / "new.po", b"new" * 1000) is True  # folders are made
+        assert write_if_changed(tmp_path / "seen.po", b"seen", missing=True) is True
+        assert (tmp_path / "a" / "new.po").read_bytes() == b"new" * 1000  # before the batch ends
+        assert write_if_changed(tmp_path / "old.po", b"changed") is True  # replaces: staged, flushed later
+        assert write_if_changed(tmp_path / "a" / "new.po", b"again") is True  # in place: now it replaces
+        assert [name.split(".")[1] for name in hidden(tmp_path)] == ["new", "old"]  # only the replacing ones
+    staged = {os.path.basename(path): replaces for path, _, replaces in batch.take()}
+    assert staged == {"old.po": True, "new.po": True}
+    assert stat.S_IMODE((tmp_path / "seen.po").stat().st_mode) == 0o644
+    assert (tmp_path / "old.po").read_bytes() == b"old" and (tmp_path / "seen.po").read_bytes() == b"seen"
+
+
+def test_a_new_file_goes_through_a_temporary_where_unnamed_files_cannot_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = os.open
+
+    def no_unnamed_files(path: str, flags: int, *args: int, **kwargs: int) -> int:
+        if flags & os.O_TMPFILE == os.O_TMPFILE:
+            raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", no_unnamed_files)
+    monkeypatch.setattr(fsutil, "_no_unnamed_files", set())
+    with batched_writes(WriteBatch(limit=None, place_new=True), commit=False) as batch:
+        write_if_changed(tmp_path / "a.po", b"a")
+        write_if_changed(tmp_path / "b.po", b"b")
+    staged = batch.take()
+    assert [(os.path.basename(path), replaces) for path, _, replaces in staged] == [("a.po", False), ("b.po", False)]
+    assert fsutil._no_unnamed_files == {str(tmp_path)}  # asked once per folder
+    commit_staged(staged, flush_new=False)
+    assert (tmp_path / "a.po").read_bytes() == b"a" and hidden(tmp_path) == []
+
+
+def test_a_file_that_appears_after_it_was_seen_missing_is_replaced_through_a_temporary(tmp_path: Path) -> None:
+    path = tmp_path / "raced.po"
+    path.write_bytes(b"made meanwhile")
+    with batched_writes(WriteBatch(limit=None, place_new=True), commit=False) as batch:
+        assert write_if_changed(path, b"ours", missing=True) is True
+    assert path.read_bytes() == b"made meanwhile"  # (the link refused to replace it)
+    commit_staged(batch.take(), flush_new=False)
+    assert path.read_bytes() == b"ours" and hidden(tmp_path) == []
 
 
 @pytest.mark.parametrize(

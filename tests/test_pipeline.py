@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, dom_signature, make_project, msgfmt_check, needs_gettext
+from conftest import SAMPLE, dom_signature, make_project, msgfmt_check, needs_gettext, unnamed_files_work
 from transkit.catalog.pofile import read_catalog, write_catalog
 from transkit.config import load_config
 from transkit.pipeline import build_project, sync_project
@@ -82,8 +82,13 @@ def test_new_files_are_not_flushed_and_what_a_crash_leaves_of_them_is_made_again
     config = load_config(root)
     syncs: list[None] = []
     monkeypatch.setattr(os, "sync", lambda: syncs.append(None))
+    renames: list[str] = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda source, target: renames.append(target) or real_replace(source, target))
     sync_project(config, jobs=1)
     assert syncs == []
+    # Each new file appeared whole, written unnamed and then linked: no temporary to rename.
+    assert len(renames) == (0 if unnamed_files_work(root) else 6)
     clean = {name: content for name, (content, _) in snapshot(root).items()}
     (root / "locales" / "templates" / "s.pot").write_bytes(b"")
     (root / "locales" / "tr" / "s.po").write_bytes(b"")

@@ -116,14 +116,17 @@ COMMIT_EVERY = 512  # files renamed into place per flush to disk (see fsutil.bat
 COMMIT_WHILE_WAITING = 48
 
 
-def _run_chunk(work: functools.partial[None], articles: Sequence[Article]) -> tuple[list[Report], Staged]:
+def _run_chunk(
+    work: functools.partial[None], flush_new: bool, articles: Sequence[Article]
+) -> tuple[list[Report], Staged]:
     """``work(article, report)`` for each article of a chunk (in a worker process); a report each.
 
     The files it writes are staged, not renamed: the main process renames them,
-    many chunks at a time, so that flushing to disk is paid rarely.
+    many chunks at a time, so that flushing to disk is paid rarely. New files
+    that need no flush (not ``flush_new``) go in place at once instead.
     """
     reports = []
-    with batched_writes(WriteBatch(limit=None), commit=False) as batch:
+    with batched_writes(WriteBatch(limit=None, place_new=not flush_new), commit=False) as batch:
         for article in articles:
             report = Report()
             try:
@@ -152,7 +155,10 @@ def _each_article(
 
     try:
         chunks = map_chunks(
-            functools.partial(_run_chunk, work), articles, jobs, while_waiting=lambda: commit_some(COMMIT_WHILE_WAITING)
+            functools.partial(_run_chunk, work, flush_new),
+            articles,
+            jobs,
+            while_waiting=lambda: commit_some(COMMIT_WHILE_WAITING),
         )
         for reports, staged in chunks:
             pending.extend(staged)
