@@ -242,6 +242,77 @@ def test_a_crash_in_a_worker_reaches_the_caller() -> None:
             pass
 
 
+def test_a_crash_keeps_the_workers_traceback() -> None:
+    with pytest.raises(ValueError, match="thirteen") as caught:
+        for _ in parallel.map_chunks(_boom, list(range(100)), jobs=2):
+            pass
+    assert isinstance(caught.value.__cause__, parallel.RemoteTraceback) and "_boom" in str(caught.value.__cause__)
+
+
+def _die_at_thirteen(chunk: list[int]) -> list[int]:
+    if 13 in chunk:
+        os.kill(os.getpid(), 9)
+    return chunk
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    with pytest.raises(parallel.WorkerDied, match=r"^a worker process ended unexpectedly \(signal 9\)$"):
+        for _ in parallel.map_chunks(_die_at_thirteen, list(range(100)), jobs=2):
+            pass
+
+
+def _pids_and_big_copies(chunk: list[str]) -> list[tuple[int, str]]:
+    return [(os.getpid(), item * 3) for item in chunk]
+
+
+def test_chunks_and_results_larger_than_a_pipe_holds_cross_in_order() -> None:
+    """Each item and result is far larger than a pipe's 64 KiB: neither side waits for the other forever."""
+    items = [f"{number:06}" * 50_000 for number in range(40)]  # 300 KB each
+    results = [result for part in parallel.map_chunks(_pids_and_big_copies, items, jobs=2) for result in part]
+    assert [copy for _, copy in results] == [item * 3 for item in items]
+    assert len({pid for pid, _ in results}) == 2
+
+
+def _unpicklable(chunk: list[int]) -> list[object]:
+    return [lambda: item for item in chunk]
+
+
+def test_a_result_that_cannot_come_back_is_an_error() -> None:
+    with pytest.raises(Exception, match="pickle"):
+        for _ in parallel.map_chunks(_unpicklable, list(range(100)), jobs=2):
+            pass
+
+
+def gone(pid: int) -> bool:
+    """True when ``pid`` no longer exists, not even as a zombie: it ended and was waited for."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("ending", ["all results", "a crash", "the caller stops early"])
+def test_no_worker_outlives_the_iteration(ending: str) -> None:
+    def work(chunk: list[int]) -> list[int]:
+        if ending == "a crash" and 90 in chunk:
+            raise ValueError("ninety")
+        return [*chunk, os.getpid()]
+
+    pids: set[int] = set()
+    results = parallel.map_chunks(work, list(range(100)), jobs=2)
+    try:
+        for part in results:
+            pids.add(part[-1])
+            if ending == "the caller stops early":
+                results.close()
+                break
+    except ValueError:
+        assert ending == "a crash"
+    assert pids and os.getpid() not in pids  # (a function the workers were forked with: no pickling needed)
+    assert all(gone(pid) for pid in pids)
+
+
 @pytest.mark.skipif(not TRANSKIT.exists(), reason="the transkit console script is not installed")
 def test_jobs_option_and_status(tmp_path: Path) -> None:
     root = project(tmp_path)
