@@ -14,8 +14,9 @@ from transkit.catalog import sync
 from transkit.catalog.model import Catalog, Entry
 
 # Imported on first use: the status, build and publish stages (sync does without them), the
-# process pool (a command that stays in one process), polib (the careful reader only), html
-# (the drift report only), traceback (a worker's error only), drift (a merge with old entries).
+# prefill's threads, polib (the careful reader only), html (the drift report only), traceback
+# (a worker's error only), drift (a merge with old entries). multiprocessing: not used at all
+# (transkit.parallel forks its own workers).
 LAZY = (
     "transkit.drift",
     "diff_match_patch",
