@@ -63,27 +63,33 @@ class Measure:
 
 
 def measure(commands: list[list[str]], cwd: Path) -> Measure:
-    """Run commands one after another: wall time and CPU time summed, peak RSS of the largest process."""
-    start = time.perf_counter()
-    peak = cpu = 0.0
+    """Run commands one after another: wall time and CPU time summed, peak RSS of the largest process.
+
+    Each command runs under a probe process that reads its resource usage; the wall
+    time is the command's own, from its start to its end as the probe sees them (the
+    probe's interpreter start-up, ~20 ms, is neither tool's).
+    """
+    seconds = peak = cpu = 0.0
     for command in commands:
         probe = [sys.executable, "-c", _PROBE, *command]
         done = subprocess.run(probe, cwd=cwd, capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"bench: {' '.join(command)} failed:\n{done.stderr[-2000:]}")
-        rss, used = done.stdout.strip().splitlines()[-1].split()
-        peak, cpu = max(peak, float(rss)), cpu + float(used)
-    return Measure(time.perf_counter() - start, cpu, peak)
+        wall, rss, used = done.stdout.strip().splitlines()[-1].split()
+        seconds, peak, cpu = seconds + float(wall), max(peak, float(rss)), cpu + float(used)
+    return Measure(seconds, cpu, peak)
 
 
-# Runs one command; prints the peak RSS (MB) of it and its children, and their CPU seconds.
+# Runs one command; prints its wall seconds, the peak RSS (MB) of it and its children, and their CPU seconds.
 _PROBE = """
-import resource, subprocess, sys
+import resource, subprocess, sys, time
+start = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - start
 if code.returncode not in (0, 1):
     sys.stderr.write(code.stderr.decode(errors="replace")); sys.exit(code.returncode)
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+print(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 """
 
 

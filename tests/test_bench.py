@@ -7,7 +7,9 @@ import importlib.util
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,14 +45,21 @@ def test_memory_scaling_reports_the_ratio_of_peaks(tmp_path: Path) -> None:
         assert f"{step}: peak memory at N = 12 is " in result.stdout, result.stdout
 
 
-def test_a_run_waits_until_the_last_runs_deletions_stop_slowing_file_creation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def bench_module(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """bench/run.py, imported (it is a script, not a package module)."""
     spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
     assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "bench_run", bench)  # (its dataclasses look their module up there)
-    spec.loader.exec_module(bench)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_run", module)  # (its dataclasses look their module up there)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_run_waits_until_the_last_runs_deletions_stop_slowing_file_creation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bench_module: Any
+) -> None:
+    bench = bench_module
     slept: list[float] = []
     monkeypatch.setattr(bench.time, "sleep", slept.append)
     bench.wait_after_last_cleanup(tmp_path)  # no run before: no wait
@@ -60,3 +69,17 @@ def test_a_run_waits_until_the_last_runs_deletions_stop_slowing_file_creation(
     assert not any(tmp_path.glob(".trash-*")) and (tmp_path / bench.CLEANED_AT).exists()
     bench.wait_after_last_cleanup(tmp_path)
     assert len(slept) == 1 and bench.RECENT_DELETES_SECONDS - 5 < slept[0] <= bench.RECENT_DELETES_SECONDS
+
+
+def test_a_step_is_timed_from_the_commands_start_to_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bench_module: Any
+) -> None:
+    """The wall time the probe saw the command take, not the probe's own start-up too."""
+    sleeper = [sys.executable, "-c", "import time; time.sleep(0.3)"]
+    started = time.perf_counter()
+    slept = bench_module.measure([sleeper, sleeper], tmp_path)
+    assert 0.6 <= slept.seconds <= time.perf_counter() - started  # both commands, summed
+    probe_lines = iter(["0.25 30.0 0.5\n", "0.5 40.0 0.25\n"])  # what the probe prints: wall, MB, CPU
+    monkeypatch.setattr(bench_module.subprocess, "run", lambda *args, **kwargs: subprocess.CompletedProcess(
+        args, 0, stdout=next(probe_lines), stderr=""))
+    assert bench_module.measure([["a"], ["b"]], tmp_path) == bench_module.Measure(0.75, 0.75, 40.0)
