@@ -229,9 +229,8 @@ class _Pool:
         self.workers.remove(worker)
         os.close(worker.tasks)
         os.close(worker.replies)
-        how = f"signal {-os.waitstatus_to_exitcode(status)}" if os.WIFSIGNALED(status) else (
-            f"status {os.waitstatus_to_exitcode(status)}"
-        )
+        code = os.waitstatus_to_exitcode(status)
+        how = f"signal {-code}" if code < 0 else f"status {code}"
         return WorkerDied(f"a worker process ended unexpectedly ({how})")
 
     def close(self) -> None:
@@ -244,7 +243,9 @@ class _Pool:
         self.workers = []
 
 
-def _serve(function: Callable[[list[Item]], Result], tasks: int, replies: int, parent: int, others: list[_Worker]) -> None:
+def _serve(
+    function: Callable[[list[Item]], Result], tasks: int, replies: int, parent: int, others: list[_Worker]
+) -> None:
     """A worker's life: each chunk that comes through ``tasks``, its result back through ``replies``.
 
     Leaves with ``os._exit``: nothing of the main process's (its atexit
@@ -256,7 +257,7 @@ def _serve(function: Callable[[list[Item]], Result], tasks: int, replies: int, p
             os.close(other.tasks)
             os.close(other.replies)
         _worker_started(parent)
-        with open(tasks, "rb", closefd=True) as incoming, open(replies, "wb", buffering=0) as outgoing:
+        with open(tasks, "rb") as incoming, open(replies, "wb") as outgoing:
             while True:
                 head = incoming.read(_LENGTH.size)
                 if len(head) < _LENGTH.size:  # no more work
@@ -273,7 +274,9 @@ def _serve(function: Callable[[list[Item]], Result], tasks: int, replies: int, p
                 except Exception as exc:  # a result or exception that cannot cross
                     data = pickle.dumps((False, keep_traceback(exc)), pickle.HIGHEST_PROTOCOL)
                 del reply
-                outgoing.write(_LENGTH.pack(len(data)) + data)
+                outgoing.write(_LENGTH.pack(len(data)))
+                outgoing.write(data)
+                outgoing.flush()
     except BrokenPipeError:  # the main process stopped listening (it failed, or was interrupted)
         code = 0
     finally:
