@@ -145,15 +145,38 @@ def test_make_template_orders_by_first_appearance_and_cites_every_line() -> None
 
 def test_template_entry_of_one_segment_is_the_merged_form() -> None:
     """The single-occurrence shortcut gives what merging one segment's kinds, notes and lines gives."""
-    from transkit.catalog.sync import _template_entry
+    from transkit.catalog.sync import _single_entry, _template_entry
     from transkit.source.html import Segment
 
     segment = Segment("One.", "li", 7, ("Note a", "Note b", "Note a"))
     twice = _template_entry("One.", [segment, segment], "sources/a.html")  # the general path
+    assert _single_entry("One.", segment, "sources/a.html") == twice
     assert _template_entry("One.", [segment], "sources/a.html") == twice
     assert twice.extracted_comments == ("li", "Note a", "Note b") and twice.references == ("sources/a.html:7",)
     bare = Segment("Two.", "p", 3)
-    assert _template_entry("Two.", [bare], "r") == _template_entry("Two.", [bare, bare], "r")
+    assert _single_entry("Two.", bare, "r") == _template_entry("Two.", [bare, bare], "r")
+
+
+def test_make_template_groups_as_the_general_merging() -> None:
+    """make_template (first segments, the repeated msgids apart) == every msgid's segments merged by
+    _template_entry, in order of first appearance: msgids once, twice, three times, with kinds and notes."""
+    import random
+
+    from transkit.catalog.sync import _template_entry
+    from transkit.source.html import Document, Segment
+
+    rng = random.Random(11)
+    for _ in range(300):
+        segments = tuple(
+            Segment(rng.choice("ABCDEFGH"), rng.choice(["p", "li", "h1"]), rng.randint(1, 9),
+                    tuple(rng.sample(["n1", "n2", "n3"], rng.randint(0, 2))))
+            for _ in range(rng.randint(0, 12))
+        )
+        groups: dict[str, list[Segment]] = {}
+        for segment in segments:
+            groups.setdefault(segment.msgid, []).append(segment)
+        expected = tuple(_template_entry(msgid, group, "s/a.html") for msgid, group in groups.items())
+        assert make_template(Document("en", segments, "h"), "a", "s/a.html").entries == expected, segments
 
 
 # --------------------------------------------------------------------------- nothing is ever lost (property)

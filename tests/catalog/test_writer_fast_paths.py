@@ -8,7 +8,10 @@ msgstr only for an entry whose other fields are the same; drift's
 ``_document_order`` keeps the sorted order, and ``align`` pairs nothing when
 there is no new msgid (why merge need not ask the carry-over then). The
 wrapping shortcuts (one-column values, plain header lines, the comment lines
-an entry shares with the one before) write what the exact paths write.
+an entry shares with the one before) write what the exact paths write; the
+one-column codes through a one-byte codec (``_plain_codes``) are given exactly
+when the checks they replace pass; only a catalog of the same article takes
+the lines and bytes of the catalog written last.
 """
 
 from __future__ import annotations
@@ -79,7 +82,8 @@ def test_format_reuses_text_only_for_the_same_entries() -> None:
             ])
         if rng.random() < 0.3:
             rng.shuffle(entries)
-        header = rng.choice([(("Language", "tr"),), ()])  # (with no header, the text is the body alone)
+        # (with no header, the text is the body alone; without the template's Project-Id-Version, another article's)
+        header = rng.choice([(("Project-Id-Version", "x"), ("Language", "tr")), (("Language", "tr"),), ()])
         catalog = Catalog(header_fields=header, entries=tuple(entries))
         pofile._forget_formatted()
         expected = pofile.format_catalog(catalog)
@@ -115,6 +119,22 @@ def test_a_first_catalog_reuses_the_templates_texts() -> None:
     pofile._forget_formatted()
     assert pofile.format_catalog(po) == text
     assert pofile.format_catalog(Catalog(entries=template.entries)) == text.split("\n\n", 1)[1]
+
+
+def test_only_a_catalog_of_the_same_article_takes_the_lines_written_last() -> None:
+    """The lines and bytes of the catalog written last are looked at only for a catalog of the same article (its
+    Project-Id-Version): a template after the catalogs of the article before is written from scratch."""
+    entries = tuple(new_entry(f"Message {n} " * n, (f"a.html:{n}",), ("p",)) for n in range(1, 9))
+    half = tuple(dataclasses.replace(entry, msgstr="Çeviri") if n % 2 else entry for n, entry in enumerate(entries))
+    for article, reused in [("a", True), ("b", False)]:
+        pofile._forget_formatted()
+        pofile.format_catalog_utf8(Catalog(header_fields=(("Project-Id-Version", "a"),), entries=entries))
+        heads = pofile._last_formatted[2]
+        catalog = Catalog(header_fields=(("Project-Id-Version", article),), entries=half)
+        data = pofile.format_catalog_utf8(catalog)
+        assert all((new is old) == reused for new, old in zip(pofile._last_formatted[2], heads, strict=True))
+        pofile._forget_formatted()
+        assert data == pofile.format_catalog(catalog).encode()
 
 
 def _variants(entry: Entry, rng: random.Random) -> Entry:
@@ -341,3 +361,57 @@ def test_plain_codes_mark_what_the_one_column_path_must_not_take() -> None:
             assert pofile._CODE_WIDTHS_OR_UNUSUAL[expected] == 1 and pofile._escape(character)[0] == character
     for character in "\a\b\f\n\r\t\v":
         assert pofile._CODE_WIDTHS_OR_UNUSUAL[pofile._text_codes(character + "é")[0]] != 1, repr(character)
+
+
+def test_plain_codepage_codes_are_the_one_column_paths_condition() -> None:
+    """_plain_codes (through whichever one-byte codec worked last) gives a text's codes exactly when the checks
+    it stands for pass: no quote, backslash nor newline, one column and a usual class each; else None."""
+    rng = random.Random(23)
+    plain = [piece for piece in ONE_COLUMN_PIECES if len(piece) > 1 or piece.isalnum() or piece in " ,.-’–“”"]
+    plain += ["ş", "ı", "Ω", "ü", "‰", "…", "—", "Ж"]
+    before = pofile._codepage_first
+    taken = 0
+    try:
+        for index in range(len(pofile._CODEPAGES)):
+            pofile._codepage_first = index
+            codec = pofile._CODEPAGES[index][0]
+            encodable = [piece for piece in plain if piece.encode(codec, "replace").decode(codec) == piece]
+            for _ in range(3000):
+                pieces = encodable if rng.random() < 0.7 else ONE_COLUMN_PIECES
+                value = "".join(rng.choice(pieces) for _ in range(20))
+                if value.isascii():
+                    continue
+                codes = pofile._text_codes(value)
+                pofile._codepage_first = index  # (_text_codes moves it)
+                one_column = codes.translate(pofile._CODE_WIDTHS_OR_UNUSUAL).count(1) == len(value)
+                expected = one_column and not any(character in value for character in '"\\\n')
+                found = pofile._plain_codes(value)
+                assert found is None or (expected and found == codes), (index, value)
+                try:
+                    value.encode(codec)
+                except UnicodeEncodeError:
+                    continue
+                assert (found is not None) == expected, (index, value)
+                taken += found is not None
+    finally:
+        pofile._codepage_first = before
+    assert taken > 1000
+
+
+def test_one_column_lines_through_each_codepage_are_the_reference() -> None:
+    """_wrapped with each one-byte codec as the one that worked last writes what the exact pass writes."""
+    from catalog.test_pofile_fast import reference_wrap
+
+    rng = random.Random(29)
+    before = pofile._codepage_first
+    try:
+        for index in range(len(pofile._CODEPAGES)):
+            for _ in range(2000):
+                pofile._codepage_first = index
+                value = "".join(rng.choice(ONE_COLUMN_PIECES) for _ in range(rng.randint(20, 60)))
+                value = value[: rng.choice([len(value), 36, 70, 71, 72, 77, 78, 150])]
+                prefix, keyword = rng.choice(["", "#~ "]), rng.choice(["msgid", "msgstr"])
+                expected = "".join(line + "\n" for line in reference_wrap(prefix, keyword, value, True))
+                assert pofile._wrapped.__wrapped__(prefix, keyword, value, True) == expected, (index, value)
+    finally:
+        pofile._codepage_first = before

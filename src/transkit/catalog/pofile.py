@@ -152,28 +152,33 @@ def format_catalog_utf8(catalog: Catalog) -> bytes:
     (a template's and its catalogs' entries share theirs, see _format_texts), keeps its bytes; the
     others are encoded alone, in the narrowest form each needs. The whole text, once one of them holds a character beyond
     U+FFFF (an emoji), is four bytes a character: joining widens every text, and encoding it
-    costs more than encoding the narrow texts one by one.
+    costs more than encoding the narrow texts one by one. (Texts are only looked for in a catalog
+    of the same article: see _format_texts.)
     """
     global _last_encoded
     header, texts, retired = _format_texts(catalog)
-    before_texts, before_bytes = _last_encoded
+    before_texts, before_bytes, before_article = _last_encoded
+    article = catalog.header("Project-Id-Version")  # (another article's texts are never this one's: see _format_texts)
     if texts is before_texts:
         encoded = before_bytes
     else:
-        reusable = len(before_texts)
-        encoded = [
-            before_bytes[index] if index < reusable and text is before_texts[index] else text.encode("utf-8")
-            for index, text in enumerate(texts)
-        ]
-        _last_encoded = (texts, encoded)
+        if article != before_article:
+            encoded = list(map(str.encode, texts))  # (UTF-8)
+        else:
+            reusable = len(before_texts)
+            encoded = [
+                before_bytes[index] if index < reusable and text is before_texts[index] else text.encode("utf-8")
+                for index, text in enumerate(texts)
+            ]
+        _last_encoded = (texts, encoded, article)
     chunks = [header.encode("utf-8")] if header else []
     chunks.extend(encoded)
     chunks.extend(text.encode("utf-8") for text in retired)
     return b"\n".join(chunks)
 
 
-# The texts of the live entries of the last catalog format_catalog_utf8 wrote, and their bytes.
-_last_encoded: tuple[list[str], list[bytes]] = ([], [])
+# The texts of the live entries of the last catalog format_catalog_utf8 wrote, their bytes, its Project-Id-Version.
+_last_encoded: tuple[list[str], list[bytes], str] = ([], [], "")
 
 
 def _format_texts(catalog: Catalog) -> tuple[str, list[str], list[str]]:
@@ -181,16 +186,18 @@ def _format_texts(catalog: Catalog) -> tuple[str, list[str], list[str]]:
 
     Each text ends in a newline; the catalog is them joined with '\\n'. The live entries' texts are
     kept for the next catalog: a text for the same Entry, lines before the msgstr for an entry
-    with the same other fields (see _same_head).
+    with the same other fields (see _same_head). Only a catalog of the same article (its
+    Project-Id-Version) looks at them: another article's entries never have the same references.
     """
     global _last_formatted
     header = _format_header(catalog) if catalog.header_comments or catalog.header_fields or catalog.header_flags else ""
-    before, before_texts, before_heads = _last_formatted
+    before, before_texts, before_heads, before_article = _last_formatted
     entries = catalog.entries
     if entries and len(entries) == len(before) and all(map(operator.is_, entries, before)):
         # The same live entries as the catalog written last (a first catalog's are the template's): the same texts.
         return header, before_texts, []
-    reusable = len(before)
+    article = catalog.header("Project-Id-Version")
+    reusable = len(before) if article == before_article else 0  # (a template after the last article's catalogs: 0)
     texts: list[str] = []
     heads: list[str] = []  # each text's lines before the msgstr
     live: list[Entry] = []
@@ -227,7 +234,7 @@ def _format_texts(catalog: Catalog) -> tuple[str, list[str], list[str]]:
             lines = _wrapped("", "msgstr", entry.msgstr, True) if entry.msgstr else _EMPTY_MSGSTR  # (a template's)
         heads.append(head)
         texts.append(head + lines)
-    _last_formatted = (live, texts, heads)
+    _last_formatted = (live, texts, heads, article)
     return header, texts, [_format_entry(entry) for entry in retired]
 
 
@@ -258,15 +265,15 @@ def _same_head(entry: Entry, other: Entry) -> bool:
 # msgstr. merge() puts the template's own Entry objects into a new catalog (all of them, for a
 # first catalog), in template order, and keeps the other entries' comments and msgids:
 # format_catalog(template) then format_catalog(po) writes each of those lines once, and a first
-# catalog's texts once. One catalog's worth: memory stays flat.
-_last_formatted: tuple[list[Entry], list[str], list[str]] = ([], [], [])
+# catalog's texts once. One catalog's worth: memory stays flat. (And the catalog's Project-Id-Version.)
+_last_formatted: tuple[list[Entry], list[str], list[str], str] = ([], [], [], "")
 
 
 def _forget_formatted() -> None:
     """Format the next catalog from scratch (tests compare that with the reuse)."""
     global _last_formatted, _last_encoded
-    _last_formatted = ([], [], [])
-    _last_encoded = ([], [])
+    _last_formatted = ([], [], [], "")
+    _last_encoded = ([], [], "")
 
 
 def write_catalog(path: Path, catalog: Catalog) -> bool:
@@ -1151,9 +1158,9 @@ def _comment_block(
         # a template entry's usual comments: one '#:' line with the reference as it is
         if len(extracted) == 1 and extracted[0] and "\n" not in extracted[0]:  # and one '#.' line
             return f"#. {extracted[0]}\n#: {references[0]}\n"
-        return "".join(line + "\n" for line in _comment_lines("#.", extracted)) + "#: " + references[0] + "\n"
+        return "".join([f"{line}\n" for line in _comment_lines("#.", extracted)]) + "#: " + references[0] + "\n"
     lines = [*_comment_lines("#", translator), *_comment_lines("#.", extracted), *_reference_lines(references)]
-    return "".join(line + "\n" for line in lines)
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 # A reference _canonical_references writes unchanged: ``name:number``, the number (after the last colon)
@@ -1264,7 +1271,6 @@ def _wrapped(prefix: str, keyword: str, value: str, wrap: bool) -> str:
     """
     width = (PAGE_WIDTH if wrap else _NO_WRAP_WIDTH) - 2 - len(prefix)  # continuation lines start with prefix + '"'
     room = width - len(keyword) - 1  # the columns after 'keyword "' (see first_startcol)
-    codes: list[bytes] = []  # the text's codes, computed once when needed
     if value.isascii():
         if len(value) <= room:  # it fits: with nothing to escape, what the code below writes
             if value.isprintable() and '"' not in value and "\\" not in value:
@@ -1273,20 +1279,16 @@ def _wrapped(prefix: str, keyword: str, value: str, wrap: bool) -> str:
             data = value.encode("ascii").translate(_ASCII_PLAIN_CODES)
             if _ESCAPED not in data:  # printable: spaces and table classes, one column each
                 return _one_column_lines(prefix, keyword, value, data, width)
-    elif '"' not in value and "\\" not in value and "\n" not in value:  # one portion
-        if 2 * len(value) <= room and value.isprintable():  # it fits (no character is 3 columns wide), as it is
-            return f'{prefix}{keyword} "{value}"\n'
-        codes.append(_text_codes(value))
-        if codes[0].translate(_CODE_WIDTHS_OR_UNUSUAL).count(1) == len(value):
-            # one column a character, so no control character: nothing to escape
-            return _one_column_lines(prefix, keyword, value, codes[0], width)
+    elif 2 * len(value) <= room and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'{prefix}{keyword} "{value}"\n'  # it fits (no character is 3 columns wide), as it is
+    elif (data := _plain_codes(value)) is not None:  # one column a character, nothing to escape
+        return _one_column_lines(prefix, keyword, value, data, width)
     if value.find("\n", 0, -1) >= 0:  # several portions: each starts a line of its own
         portions = [_wrapped_portion(prefix, portion, width) for portion in _portions(value)]
         return f'{prefix}{keyword} ""\n' + "".join(portions)
     text, glued = _escape(value)
-    if text is not value:  # (escaped: the codes are the escaped text's)
-        codes.clear()
     first_startcol = len(keyword) + 1  # 'keyword "' minus the continuation indent
+    codes: list[bytes] = []  # the escaped text's codes, computed once when needed
     breaks = _breaks(text, glued, width, 0, codes)
     head = f"{prefix}{keyword} "
     if text and (first_startcol > width or breaks or _breaks(text, glued, width, first_startcol, codes)):
@@ -1617,6 +1619,37 @@ _UNUSUAL = 3
 _CODE_WIDTHS_OR_UNUSUAL = bytes(
     _UNUSUAL if code >> 2 in _SPECIAL_CLASSES or code >> 2 == _RI else code & 3 for code in range(256)
 )
+
+
+def _plain_codepage_table(codec: str, table: bytes) -> bytes:
+    """_ASCII_PLAIN_CODES for a one-byte codec: the code of a character _wrapped's one-column path takes as
+    it is (one column, a usual class, neither a quote nor a backslash), else _ESCAPED."""
+    decoding = importlib.import_module(f"encodings.{codec}").decoding_table
+    return bytes(
+        code if _CODE_WIDTHS_OR_UNUSUAL[code] == 1 and decoding[byte] not in '"\\' else _ESCAPED
+        for byte, code in enumerate(table)
+    )
+
+
+_PLAIN_CODEPAGES = tuple(_plain_codepage_table(codec, table) for codec, table in _CODEPAGES)
+
+
+def _plain_codes(text: str) -> bytes | None:
+    """The codes of a non-ASCII text for _wrapped's one-column path, or None when it may not take it.
+
+    One encoding with the one-byte codec that worked last, one translation, one search, in place of
+    the path's checks (three searches for a quote, a backslash and a newline; _text_codes, then a
+    second translation for one column and a usual class each). None also when that codec cannot
+    encode the text: the exact path then finds the codes (and the codec) itself.
+    """
+    index = _codepage_first
+    try:
+        data = _charmap_encode(text, "strict", _CODEPAGE_MAPS[index])[0].translate(_PLAIN_CODEPAGES[index])
+    except UnicodeEncodeError:
+        return None
+    return None if _ESCAPED in data else data
+
+
 _BREAK_DIRECT = tuple(
     last < 33 and this < 33 and _PAIR[last][this] == _DIRECT
     for last in range(34)
@@ -1798,23 +1831,24 @@ def _fit_lines(
         if index >= end:
             index = end - 1
         found = -1
-        while index > start:  # the last opportunity in (start, index]
-            this = data[index]
+        this = data[index] if index > start else space
+        while index > start:  # the last opportunity in (start, index]; each code read once
+            before = data[index - 1]
             if this != space:
-                before = data[index - 1]
                 if before == space:
                     last = index - 2
-                    while last >= 0 and data[last] == space:
+                    while last >= 0 and (before := data[last]) == space:
                         last -= 1
-                    if last >= 0 and after_space[data[last] << 8 | this] and index not in glued:
+                    if last >= 0 and after_space[before << 8 | this] and index not in glued:
                         found = index
                         break
-                    index = last
+                    index, this = last, before  # (the loop ends if last < 0)
                     continue
                 if (self_breaking[this] if before == this else direct[before << 8 | this]) and index not in glued:
                     found = index
                     break
             index -= 1
+            this = before
         if found < 0:
             found = _next_opportunity(data, glued, max(start, index) + 1)
             if found < 0:
