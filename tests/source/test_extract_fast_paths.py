@@ -197,9 +197,6 @@ def test_cut_in_one_pass_is_cutting_by_bisection(case: tuple[list[html.Token], l
     flat, starts = _flatten(body)
     expected = _segments_by_bisection(body, flat, starts, spans, 5)
     assert html._cut(body, starts, flat, spans, 5) == expected
-    # Extraction's cut (no placeholders, no gaps): the same msgids on the same lines.
-    segments, gaps = html._cut(body, starts, flat, spans, 5, with_placeholders=False)
-    assert [(s.msgid, s.line) for s in segments] == [(s.msgid, s.line) for s in expected[0]] and gaps == []
 
 
 @SETTINGS
@@ -475,7 +472,9 @@ def _enter_block_with_a_frame(
 
 
 def _exactly(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every fast path of extraction (rounds 4 to 6) switched off: the exact paths they skip.
+    """Every fast path of extraction (rounds 4 to 7) switched off: the exact paths they skip. (Round 7's
+    live inside what is replaced here whole: _enter_block's run without a frame, extract's Segments made
+    as bodies are cut, and _sentence_gaps' word after the last space.)
 
     (The parser's collect_ids=False has a test of its own: the tree is the same with the id table.)"""
     monkeypatch.setattr(html._Walker, "_enter_block", _enter_block_with_a_frame)
@@ -723,3 +722,86 @@ def test_id_selectors_select_without_an_id_table() -> None:
         assert found
     options = html.WalkOptions("en", "sentence", ("#a",), ("#b",))
     assert [s.msgid for s in html.extract(data, "t.html", options, "en", "s").segments] == ["C", "D"]
+
+
+# --------------------------------------------------------------------------- round 7: extraction's segments made as they are cut
+
+
+@SETTINGS
+@given(body_and_spans(), st.integers(1, 9), st.sampled_from([(), ("note",)]))
+def test_extraction_cut_gives_the_segments_of_the_cut(
+    case: tuple[list[html.Token], list[tuple[int, int]]], line: int, notes: tuple[str, ...]
+) -> None:
+    """_extract_cut (a Segment appended per span, no placeholders, gaps counted in the flat string) against
+    the Segments _add makes of _cut's slices (gaps counted in the text of the tokens they overlap)."""
+    body, spans = case
+    flat, starts = _flatten(body)
+    slices, _ = html._cut(body, starts, flat, spans, line)
+    extracted: list[html.Segment] = []
+    html._extract_cut(extracted, body, flat, spans, line, "li", notes)
+    assert extracted == [html.Segment(s.msgid, "li", s.line, notes) for s in slices]
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n\t\xa0\"“”()A")), min_size=1, max_size=60),
+       st.sampled_from(["sentence", "paragraph"]))
+def test_extracted_text_is_the_split_text(value: str, segmentation: str) -> None:
+    """_extract_text (pieces cut and their lines counted in one loop) against _split's segments of one text."""
+    options = html.WalkOptions("en", segmentation)
+    walker = html._Walker(options, segments=[])
+    walker._extract_text(walker.segments, etree.Element("h2"), value, 3, html._State(notes=("n",)))
+    slices, _ = html._split([("text", value)], value, options, 3)
+    assert walker.segments == [html.Segment(s.msgid, "h2", s.line, ("n",)) for s in slices]
+
+
+def _generated_articles() -> list[bytes]:
+    """Articles as bench/gen_corpus.py makes them (shuffled words, the sample's markup), in three source languages."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_corpus", REPO / "bench" / "gen_corpus.py")
+    assert spec is not None and spec.loader is not None
+    gen_corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_corpus)
+    sample = gen_corpus.DEFAULT_SAMPLE.read_text(encoding="utf-8")
+    articles = []
+    for number in range(12):
+        article = gen_corpus.make_article(sample, number, 1, 30 if number % 3 == 0 else 0)
+        language = ("en-US", "tr", "ru")[number % 3]
+        articles.append(article.replace('<html lang="en-US">', f'<html lang="{language}">', 1).encode("utf-8"))
+    return articles
+
+
+@pytest.mark.parametrize("segmentation", ["sentence", "paragraph"])
+def test_extraction_mode_gives_the_segments_of_the_units_on_generated_articles(segmentation: str) -> None:
+    """extract against the segments of walk_units' units on the bench corpus' articles (en, tr and ru sources)."""
+    articles = _generated_articles()
+    assert all(b'<html lang="' in data for data in articles)
+    for data in articles:
+        for options in (html.WalkOptions("en", segmentation), html.WalkOptions("tr", segmentation, ("p", "li"))):
+            expected = _extract_from_units(data, "a.html", options, "en", "s")
+            assert len(expected.segments) > 20
+            assert html.extract(data, "a.html", options, "en", "s") == expected
+
+
+def _plain_word_ends_by_splitting(text: str, end: int, rules: Any) -> bool | None:
+    """_plain_word_ends as round 6 left it: the window copied and split at any white space."""
+    if end == 0 or not text[end - 1].isalpha() or rules.pairs:
+        return None
+    word = text[max(0, end - sentences._WORD_WINDOW) : end].rsplit(None, 1)[-1]
+    if len(word) < 2 or not word.isalpha() or word in rules.abbreviations:
+        return None
+    return not (rules.dotted_ordinals and sentences._ROMAN_NUMBER.fullmatch(word))
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["a", "b", "IV", "Dr", " ", "\n", "\xa0", "\u2009", "\u3000", ".", "a" * 60]), max_size=8)
+       .map("".join), st.sampled_from(["en", "tr", "ru", "de"]))
+def test_plain_word_shortcut_finds_the_word_after_the_last_space(before: str, lang: str) -> None:
+    """The word after the last " " in the window is the window's last word whenever it is all letters,
+    whatever white space lies before it and however long the word (past the 100-character window); a word
+    after other white space ("\\n", U+00A0) is no word of letters: None, _sentence_gaps asks the full rule."""
+    text = before + ". A"
+    rules = sentences._rules_for(lang)
+    shortcut = sentences._plain_word_ends(text, len(before), rules)
+    if shortcut is not None or before[-1:].isalpha() and before.rsplit(None, 1)[-1] == before.rsplit(" ", 1)[-1]:
+        assert shortcut == _plain_word_ends_by_splitting(text, len(before), rules)

@@ -689,7 +689,7 @@ class _Walker:
         near 1,000 levels; a page may nest 2,048), and without a generator per block.
         A frame is [block, state, children, next child to look at, start of the
         current run of inline children, whether a translate:off switch is in force];
-        a block without children needs none (see _enter_block).
+        a block without children, or with inline children only, needs none (see _enter_block).
         """
         stack: list[list[Any]] = []
         self._enter_block(element, element.tag, parent_state, stack)
@@ -729,7 +729,7 @@ class _Walker:
 
     def _enter_block(self, element: Any, tag: Any, parent_state: _State, stack: list[list[Any]]) -> bool:
         """Start a block (``tag`` is its tag): its attribute units, and a frame to walk its children
-        unless they are never translated. Whether it pushed a frame."""
+        unless they are never translated or none is a block (their run made at once). Whether it pushed a frame."""
         keys = element.keys()  # (no attributes: neither state_of nor attribute_units has anything to do)
         state = self.state_of(element, parent_state, keys) if keys or self.selective else parent_state
         if keys and state.active and not _UNIT_ATTRIBUTES.isdisjoint(keys):  # (see attribute_units)
@@ -737,14 +737,30 @@ class _Walker:
         if tag in UNTRANSLATABLE:
             return False
         if len(element):
-            stack.append([element, state, list(element), 0, 0, False])
-            return True
+            children = list(element)
+            if not self._inline_only(children):
+                stack.append([element, state, children, 0, 0, False])
+                return True
+            # Inline children only (most paragraphs): the one run walk() would find in its frame, without the frame.
+            self.run(element, children, 0, len(children), state, False, element.text)
+            return False
         # A block without children (most list items, headings, head elements): what walk() and run()
         # do with its frame and its one text, without them (no inline node: no attribute is pending).
         text = element.text
         if text and state.active and not text.isspace():
             self._add_plain_unit(element, None, 0, 0, text, state)
         return False
+
+    def _inline_only(self, children: list[Any]) -> bool:
+        """Whether walk() would find no block among ``children`` (its test, child by child) and no comment
+        (a comment may switch translation off or on: those children get a frame)."""
+        for child in children:
+            tag = child.tag
+            if tag.__class__ is not str or tag not in PHRASING:
+                return False
+            if not (tag in OPAQUE or not len(child) or self.is_inline(child)):
+                return False
+        return True
 
     def run(
         self, container: Any, children: list[Any], start: int, end: int, state: _State, switched_off: bool,
@@ -885,6 +901,18 @@ class _Walker:
         for piece, piece_line in _pieces(text, spans, line):
             extracted.append(_new_segment(normalize_spaces(piece).strip(" "), kind, piece_line, notes))
 
+    def _extract_body(
+        self, extracted: list[Segment], container: Any, body: list[Token], flat: str, line: int, state: _State
+    ) -> None:
+        """The msgids and lines :func:`_split` and :meth:`_add` give extraction for a body with inline nodes
+        (``flat`` flattened, see :func:`_flat`): a Segment per sentence, made as the body is cut, no placeholders."""
+        kind, notes, options = _kind(container), state.notes, self.options
+        spans = _spans(flat, options.language) if options.segmentation != "paragraph" else ()
+        if len(spans) <= 1:
+            extracted.append(_new_segment(_segment(body, line, flat, False).msgid, kind, line, notes))
+            return
+        _extract_cut(extracted, body, flat, spans, line, kind, notes)
+
     def _add_unit(
         self, container: Any, before: Any, start: int, end: int, tokens: list[Token], state: _State
     ) -> None:
@@ -905,10 +933,13 @@ class _Walker:
             return
         if lead:
             line += _flat_text(lead).count("\n")
-        if self.segments is not None and len(body) == 1 and body[0][0] == "text":
-            self._extract_text(self.segments, container, flat, line, state)
+        if self.segments is not None:  # extraction: the segments only
+            if len(body) == 1 and body[0][0] == "text":
+                self._extract_text(self.segments, container, flat, line, state)
+            else:
+                self._extract_body(self.segments, container, body, flat, line, state)
             return
-        segments, gaps = _split(body, flat, self.options, line, self.segments is None)
+        segments, gaps = _split(body, flat, self.options, line)
         self._add(container, start, end, state, lead, segments, gaps, trail)
 
     def attribute_units(self, element: Any, state: _State) -> None:
@@ -1038,22 +1069,20 @@ def _is_wrapped(tokens: list[Token]) -> bool:
     return True
 
 
-def _split(
-    body: list[Token], flat: str, options: WalkOptions, line: int, with_placeholders: bool = True
-) -> tuple[list[SegmentSlice], list[str]]:
+def _split(body: list[Token], flat: str, options: WalkOptions, line: int) -> tuple[list[SegmentSlice], list[str]]:
     """Split a unit's body into sentence segments (or keep it whole) and the white space between.
 
-    ``flat`` is the body flattened (see :func:`_flat`); ``with_placeholders``: whether
-    the segments get their Placeholder objects (extraction reads only the msgids, see :func:`_segment`).
+    ``flat`` is the body flattened (see :func:`_flat`). (Extraction, which needs the
+    segments' msgids and lines only, has its own: _Walker._extract_text and _extract_body.)
     """
     if options.segmentation == "paragraph":
-        return [_segment(body, line, flat, with_placeholders)], []
+        return [_segment(body, line, flat)], []
     spans = _spans(flat, options.language)
     if len(spans) <= 1:
-        return [_segment(body, line, flat, with_placeholders)], []
+        return [_segment(body, line, flat)], []
     if len(body) == 1 and body[0][0] == "text":
         return _split_text(flat, spans, line)
-    return _cut(body, _token_starts(body), flat, spans, line, with_placeholders)
+    return _cut(body, _token_starts(body), flat, spans, line)
 
 
 def _split_text(text: str, spans: Sequence[tuple[int, int]], line: int) -> tuple[list[SegmentSlice], list[str]]:
@@ -1140,8 +1169,7 @@ def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]
 
 
 def _cut(
-    body: list[Token], starts: list[int], flat: str, spans: Sequence[tuple[int, int]], line: int,
-    with_placeholders: bool = True,
+    body: list[Token], starts: list[int], flat: str, spans: Sequence[tuple[int, int]], line: int
 ) -> tuple[list[SegmentSlice], list[str]]:
     """The segment of each span (its tokens numbered, see :func:`_segment`) and the white space between.
 
@@ -1149,8 +1177,7 @@ def _cut(
     (text tokens clipped to it); a span inside one text token is a plain segment.
     The gap before a span is white space, all of it text (sentence_spans' gaps are),
     so it is the flat string's slice; a gap that held a marker would be the text of
-    the tokens it overlaps. ``line`` is where the body starts. Without ``with_placeholders``
-    (extraction, which reads the segments' msgids and lines only), no gap is returned.
+    the tokens it overlaps. ``line`` is where the body starts.
     """
     bounds = [*starts, len(flat)]
     segments: list[SegmentSlice] = []
@@ -1159,15 +1186,14 @@ def _cut(
     previous_end = 0
     lines = "\n" in flat  # (the gaps and segments are its text: without a line break, no line to count)
     for start, end in spans:
-        if segments and (with_placeholders or lines):  # (extraction reads a gap only to count its lines)
+        if segments:
             gap = flat[previous_end:start]
             if not gap.isspace() and _MARKER_CHARS.search(gap):  # (markers are not white space)
                 first = index
                 while bounds[first + 1] <= previous_end:
                     first += 1
                 gap = _flat_text(_overlapping(body, bounds, first, previous_end, start))
-            if with_placeholders:
-                gaps.append(gap)
+            gaps.append(gap)
             if lines:
                 line += gap.count("\n")
         while bounds[index + 1] <= start:
@@ -1177,11 +1203,33 @@ def _cut(
             # (what _segment makes of one text, without the call)
             segments.append(SegmentSlice([("text", text)], {}, normalize_spaces(text).strip(" "), line))
         else:
-            segments.append(_segment(_overlapping(body, bounds, index, start, end), line, text, with_placeholders))
+            segments.append(_segment(_overlapping(body, bounds, index, start, end), line, text))
         if lines:
             line += text.count("\n")
         previous_end = end
     return segments, gaps
+
+
+def _extract_cut(
+    extracted: list[Segment], body: list[Token], flat: str, spans: Sequence[tuple[int, int]], line: int,
+    kind: str, notes: tuple[str, ...],
+) -> None:
+    """What :func:`_cut` without placeholders and :meth:`_Walker._add` give extraction: each span's Segment
+    appended as the one forward pass reaches it, with no SegmentSlice made to be read once.
+
+    A gap is read only to count its lines; the markers it may hold are no line breaks, so it is
+    counted in the flat string itself (``_cut`` counts the text of the tokens it overlaps: the same).
+    """
+    bounds = [*_token_starts(body), len(flat)]
+    index = 0  # first token that ends after the current span's start
+    for (start, end), (text, piece_line) in zip(spans, _pieces(flat, spans, line)):
+        while bounds[index + 1] <= start:
+            index += 1
+        if end <= bounds[index + 1] and start < end and body[index][0] == "text":  # (most spans: one text's slice)
+            msgid = normalize_spaces(text).strip(" ")
+        else:
+            msgid = _segment(_overlapping(body, bounds, index, start, end), piece_line, text, False).msgid
+        extracted.append(_new_segment(msgid, kind, piece_line, notes))
 
 
 def _overlapping(body: list[Token], bounds: list[int], first: int, start: int, end: int) -> list[Token]:

@@ -282,7 +282,10 @@ def _plain_word_ends(text: str, end: int, rules: _Rules) -> bool | None:
     """
     if end == 0 or not text[end - 1].isalpha() or rules.pairs:
         return None
-    word = text[max(0, end - _WORD_WINDOW) : end].rsplit(None, 1)[-1]  # (the word _words_before finds)
+    # The word _words_before finds, when isalpha() below holds: it then holds no white space of any kind,
+    # so it starts after the last space in the window (no window copied and split, no list made).
+    low = max(0, end - _WORD_WINDOW)
+    word = text[max(text.rfind(" ", low, end) + 1, low) : end]
     if len(word) < 2 or not word.isalpha() or word in rules.abbreviations:
         return None
     return not (rules.dotted_ordinals and _ROMAN_NUMBER.fullmatch(word))
