@@ -143,7 +143,8 @@ def _each_article(
     """Every article through ``work``, in ``jobs`` processes: its report, in article order.
 
     Files are in place once the iteration is over; new ones flushed to disk only with
-    ``flush_new`` (see :func:`fsutil.commit_staged`).
+    ``flush_new`` (see :func:`fsutil.commit_staged`), and without it in place as soon as
+    written (so an interrupted run keeps the new files of the articles it finished).
     """
     pending: Staged = []
 
