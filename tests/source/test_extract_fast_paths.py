@@ -746,7 +746,7 @@ def test_extraction_cut_gives_the_segments_of_the_cut(
 @given(st.text(alphabet=st.sampled_from(list("ab .!?\n\t\xa0\"“”()A")), min_size=1, max_size=60),
        st.sampled_from(["sentence", "paragraph"]))
 def test_extracted_text_is_the_split_text(value: str, segmentation: str) -> None:
-    """_extract_text (pieces cut and their lines counted in one loop) against _split's segments of one text."""
+    """_extract_text (a Segment per piece, no SegmentSlice) against _split's segments of one text."""
     options = html.WalkOptions("en", segmentation)
     walker = html._Walker(options, segments=[])
     walker._extract_text(walker.segments, etree.Element("h2"), value, 3, html._State(notes=("n",)))
