@@ -26,6 +26,8 @@ import struct
 import sys
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
+from .errors import TranskitError
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -108,8 +110,9 @@ def map_chunks(
         pool.close()
 
 
-class WorkerDied(RuntimeError):
-    """A worker process ended while it had work (killed, or out of memory)."""
+class WorkerDied(TranskitError):
+    """A worker process ended while it had work (killed, or out of memory): one line for the user, as
+    for any error of theirs to fix, not a traceback."""
 
 
 QUEUED_PER_WORKER = 2  # chunks sent ahead to each worker: it starts the next as soon as it sends a result
@@ -231,7 +234,7 @@ class _Pool:
         os.close(worker.replies)
         code = os.waitstatus_to_exitcode(status)
         how = f"signal {-code}" if code < 0 else f"status {code}"
-        return WorkerDied(f"a worker process ended unexpectedly ({how})")
+        return WorkerDied(f"a worker process ended unexpectedly ({how}); run again, or with fewer --jobs")
 
     def close(self) -> None:
         """Let the workers go and wait for them: each finishes the chunk it is on, then sees no more come."""
