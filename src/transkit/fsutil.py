@@ -45,8 +45,8 @@ _no_unnamed_files: set[str] = set()  # folders whose file system cannot make unn
 def write_if_changed(path: Path, data: bytes, missing: bool = False) -> bool:
     """Write ``data`` to ``path`` atomically unless it already holds exactly these bytes.
 
-    Inside :func:`batched_writes` the new file appears when the batch is committed.
-    The new file gets the old one's permissions (a new file: 0644). ``missing``: the
+    Inside :func:`batched_writes` the new file appears when the batch is committed (a file
+    that replaces none, in a ``place_new`` batch: at once). The new file gets the old one's permissions (a new file: 0644). ``missing``: the
     caller has just seen that there is no file there (it is not looked for again).
     """
     name = os.fspath(path)  # (once: a Path converts itself again at each use)
