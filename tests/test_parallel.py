@@ -208,6 +208,12 @@ def _square_all(chunk: list[int]) -> list[tuple[int, int]]:
     return [(item * item, os.getpid()) for item in chunk]
 
 
+def test_by_default_one_worker_per_core_this_process_may_use() -> None:
+    assert parallel.default_jobs() == len(os.sched_getaffinity(0))
+    pids = {pid for part in parallel.map_chunks(_square_all, list(range(200))) for _, pid in part}
+    assert len(pids) == (parallel.default_jobs() if parallel.default_jobs() > 1 else 1)
+
+
 def test_map_chunks_uses_workers_and_keeps_order() -> None:
     items = list(range(200))
     pooled = [result for part in parallel.map_chunks(_square_all, items, jobs=2) for result in part]

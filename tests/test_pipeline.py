@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, dom_signature, make_project, msgfmt_check, needs_gettext, unnamed_files_work
+from transkit import pipeline
 from transkit.catalog.pofile import read_catalog, write_catalog
 from transkit.config import load_config
 from transkit.pipeline import build_project, sync_project
@@ -49,13 +50,18 @@ def test_catalogs_for_every_language_but_the_articles_own(tmp_path: Path) -> Non
     assert catalog.header("Project-Id-Version") == "a"
 
 
-def test_second_sync_writes_nothing(tmp_path: Path) -> None:
+def test_second_sync_writes_nothing_and_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_project(tmp_path, {"s.html": SAMPLE.read_bytes()})
     config = load_config(root)
     sync_project(config)
     before = snapshot(root)
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("an up-to-date article was parsed")
+
+    monkeypatch.setattr(pipeline, "extract", no_parsing)  # (one article: the sync stays in this process)
     report = sync_project(config)
-    assert report.changed == [] and report.skipped == 1
+    assert report.changed == [] and report.skipped == 1 and report.ok
     assert snapshot(root) == before
 
 
