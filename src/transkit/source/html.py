@@ -634,12 +634,10 @@ class _Walker:
 
     # -- element state ------------------------------------------------------
 
-    def state_of(self, element: Any, parent: _State, keys: list[str] | None = None) -> _State:
-        """The state of `element`; `keys` are its attribute names when the caller has them already."""
+    def state_of(self, element: Any, parent: _State, keys: list[str]) -> _State:
+        """The state of `element`; `keys` are its attribute names (``element.keys()``: the callers have them)."""
         if not self.selective or (element not in self.included and element not in self.excluded):
             # Most elements: no attribute that could change the state (states are never modified once made).
-            if keys is None:
-                keys = element.keys()
             if _STATE_ATTRIBUTES.isdisjoint(keys):  # (most: no set to make)
                 return parent
             if _STATE_BUT_CLASS.isdisjoint(keys) and "notranslate" not in element.get("class"):  # (class only)
@@ -880,18 +878,11 @@ class _Walker:
         self, container: Any, start: int, end: int, state: _State,
         lead: list[Token], segments: list[SegmentSlice], gaps: list[str], trail: list[Token],
     ) -> None:
-        """A text unit; when extracting (see ``segments``), its segments only."""
-        kind = _kind(container)
-        extracted = self.segments
-        if extracted is None:
-            self.units.append(TextUnit(container, start, end, kind, state.notes, lead, segments, gaps, trail))
-            return
-        notes = state.notes
-        for piece in segments:
-            extracted.append(_new_segment(piece.msgid, kind, piece.line, notes))
+        """A text unit (the build's; extraction makes its Segments in _extract_text and _extract_body)."""
+        self.units.append(TextUnit(container, start, end, _kind(container), state.notes, lead, segments, gaps, trail))
 
     def _extract_text(self, extracted: list[Segment], container: Any, text: str, line: int, state: _State) -> None:
-        """What :func:`_split` and :meth:`_add` give extraction for a body of one text (most bodies; ``line``
+        """The Segments of :func:`_split`'s segments for a body of one text (most bodies; ``line``
         is where it starts): a Segment per sentence, without the SegmentSlices, tokens and gaps the build reads."""
         kind, notes, options = _kind(container), state.notes, self.options
         spans = _spans(text, options.language) if options.segmentation != "paragraph" else ()
@@ -904,7 +895,7 @@ class _Walker:
     def _extract_body(
         self, extracted: list[Segment], container: Any, body: list[Token], flat: str, line: int, state: _State
     ) -> None:
-        """The msgids and lines :func:`_split` and :meth:`_add` give extraction for a body with inline nodes
+        """The Segments of :func:`_split`'s segments (msgids, lines) for a body with inline nodes
         (``flat`` flattened, see :func:`_flat`): a Segment per sentence, made as the body is cut, no placeholders."""
         kind, notes, options = _kind(container), state.notes, self.options
         spans = _spans(flat, options.language) if options.segmentation != "paragraph" else ()
@@ -1082,7 +1073,7 @@ def _split(body: list[Token], flat: str, options: WalkOptions, line: int) -> tup
         return [_segment(body, line, flat)], []
     if len(body) == 1 and body[0][0] == "text":
         return _split_text(flat, spans, line)
-    return _cut(body, _token_starts(body), flat, spans, line)
+    return _cut(body, flat, spans, line)
 
 
 def _split_text(text: str, spans: Sequence[tuple[int, int]], line: int) -> tuple[list[SegmentSlice], list[str]]:
@@ -1169,7 +1160,7 @@ def _depth_zero(spans: list[tuple[int, int]], flat: str) -> list[tuple[int, int]
 
 
 def _cut(
-    body: list[Token], starts: list[int], flat: str, spans: Sequence[tuple[int, int]], line: int
+    body: list[Token], flat: str, spans: Sequence[tuple[int, int]], line: int
 ) -> tuple[list[SegmentSlice], list[str]]:
     """The segment of each span (its tokens numbered, see :func:`_segment`) and the white space between.
 
@@ -1179,7 +1170,7 @@ def _cut(
     so it is the flat string's slice; a gap that held a marker would be the text of
     the tokens it overlaps. ``line`` is where the body starts.
     """
-    bounds = [*starts, len(flat)]
+    bounds = [*_token_starts(body), len(flat)]
     segments: list[SegmentSlice] = []
     gaps: list[str] = []
     index = 0  # first token that ends after the current span's start
@@ -1214,7 +1205,7 @@ def _extract_cut(
     extracted: list[Segment], body: list[Token], flat: str, spans: Sequence[tuple[int, int]], line: int,
     kind: str, notes: tuple[str, ...],
 ) -> None:
-    """What :func:`_cut` without placeholders and :meth:`_Walker._add` give extraction: each span's Segment
+    """The Segments of :func:`_cut`'s segments (msgids, lines; no placeholders): each span's Segment
     appended as the one forward pass reaches it, with no SegmentSlice made to be read once.
 
     A gap is read only to count its lines; the markers it may hold are no line breaks, so it is
