@@ -653,13 +653,13 @@ def carry_over(template: Catalog, old: Catalog) -> dict[str, Entry]:
     fresh = [e for e in template.entries if e.msgctxt is None and e.msgid]
     if not live or not fresh:
         return {}
-    settled: Iterable[str] = ()  # (every old entry in live: none is obsolete)
+    settled: frozenset[str] = frozenset()  # (every old entry in live: none is obsolete)
     if len(live) < len(old.entries):
-        settled = {e.msgid for e in old.entries if e.obsolete and e.msgctxt is None}
+        settled = frozenset([e.msgid for e in old.entries if e.obsolete and e.msgctxt is None])
     live = _document_order(live)  # (merge asks only when a template entry has no old entry: a new msgid)
     proposals: dict[str, Entry] = {}
     old_msgids, new_msgids = tuple([e.msgid for e in live]), tuple([e.msgid for e in fresh])  # (lists: faster)
-    for link in _align_cached(old_msgids, new_msgids, frozenset(settled)):
+    for link in _align_cached(old_msgids, new_msgids, settled):
         sources = [live[i] for i in link.old]
         targets = [fresh[j] for j in link.new]
         for entry in _carry(link.kind, sources, targets):

@@ -158,11 +158,11 @@ def format_catalog_utf8(catalog: Catalog) -> bytes:
     global _last_encoded
     header, texts, retired = _format_texts(catalog)
     before_texts, before_bytes, before_article = _last_encoded
-    article = catalog.header("Project-Id-Version")  # (another article's texts are never this one's: see _format_texts)
     if texts is before_texts:
         encoded = before_bytes
     else:
-        if article != before_article:
+        article = catalog.header("Project-Id-Version")
+        if article != before_article:  # (another article's texts are never this one's: see _format_texts)
             encoded = list(map(str.encode, texts))  # (UTF-8)
         else:
             reusable = len(before_texts)
@@ -226,10 +226,10 @@ def _format_texts(catalog: Catalog) -> tuple[str, list[str], list[str]]:
         if entry.flags or entry.msgctxt is not None or entry.previous_msgid is not None:
             head, lines = _entry_parts(entry)
         else:  # most entries: _entry_parts' result without its list and checks
-            if comments != (entry.translator_comments, entry.extracted_comments, entry.references):
-                # (an entry often has the comments of the one before: the segments of a line)
-                comments = (entry.translator_comments, entry.extracted_comments, entry.references)
-                block = _comment_block(*comments)
+            these = (entry.translator_comments, entry.extracted_comments, entry.references)
+            if these != comments:  # (an entry often has the comments of the one before: the segments of a line)
+                comments = these
+                block = _comment_block(*these)
             head = block + _wrapped("", "msgid", entry.msgid, True)
             lines = _wrapped("", "msgstr", entry.msgstr, True) if entry.msgstr else _EMPTY_MSGSTR  # (a template's)
         heads.append(head)
